@@ -1,0 +1,28 @@
+# Entry points of the project. Each part adds its own targets and test suites
+# in mk/NN-<part>.mk (NN orders the suites); this file only wires them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath .)
+BUILD_DIR := $(ROOT)/build
+export ROOT BUILD_DIR
+
+# Test suites register themselves with `TEST_SUITES += name` and a
+# `test-name` target whose output ends with "N passed, N failed".
+TEST_SUITES :=
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: help setup test
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
+	  awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: ## Install the Debian packages and tools the project needs (idempotent)
+	@scripts/setup.sh
+
+# `make test SUITES="app-unit infra-unit"` runs a subset.
+SUITES ?= $(TEST_SUITES)
+test: ## Run every test suite; ends with "N passed, N failed"
+	@scripts/run-tests.sh $(SUITES)
