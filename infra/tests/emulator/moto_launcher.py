@@ -1,0 +1,99 @@
+"""Starts moto's server with the handlers this stack needs and moto lacks.
+
+moto 5.2.1 does not implement application-autoscaling ListTagsForResource,
+TagResource and UntagResource. The AWS provider calls them for every
+aws_appautoscaling_target and retries the 500 for many minutes, which looks
+like a hang. This adds the three actions to ApplicationAutoScalingResponse,
+backed by an in-memory tag map, and records the Tags that
+RegisterScalableTarget carries, so a second plan shows no drift.
+
+Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
+"""
+
+import json
+import sys
+import threading
+
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.server import main as moto_server_main
+
+_TAGS: dict[str, dict[str, str]] = {}  # resource ARN -> tags
+_LOCK = threading.Lock()
+
+
+def _known_target_arns(response: ApplicationAutoScalingResponse) -> set[str]:
+    backend = response.applicationautoscaling_backend
+    return {
+        target.arn
+        for by_dimension in backend.targets.values()
+        for target in by_dimension.values()
+    }
+
+
+def _not_found(arn: str) -> str:
+    from moto.applicationautoscaling.exceptions import AWSValidationException
+
+    # The real service answers ResourceNotFoundException; a validation error
+    # is the nearest moto has and the provider treats both as "gone".
+    raise AWSValidationException(f"No scalable target found for {arn}")
+
+
+def list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str:
+    arn = self._get_param("ResourceARN")
+    if arn not in _known_target_arns(self):
+        _not_found(arn)
+    with _LOCK:
+        return json.dumps({"Tags": dict(_TAGS.get(arn, {}))})
+
+
+def tag_resource(self: ApplicationAutoScalingResponse) -> str:
+    arn = self._get_param("ResourceARN")
+    if arn not in _known_target_arns(self):
+        _not_found(arn)
+    with _LOCK:
+        _TAGS.setdefault(arn, {}).update(self._get_param("Tags") or {})
+    return "{}"
+
+
+def untag_resource(self: ApplicationAutoScalingResponse) -> str:
+    arn = self._get_param("ResourceARN")
+    with _LOCK:
+        for key in self._get_param("TagKeys") or []:
+            _TAGS.get(arn, {}).pop(key, None)
+    return "{}"
+
+
+_original_register = ApplicationAutoScalingResponse.register_scalable_target
+_original_deregister = ApplicationAutoScalingResponse.deregister_scalable_target
+
+
+def register_scalable_target(self: ApplicationAutoScalingResponse) -> str:
+    body = _original_register(self)
+    tags = self._get_param("Tags")
+    if tags:
+        with _LOCK:
+            _TAGS.setdefault(json.loads(body)["ScalableTargetARN"], {}).update(tags)
+    return body
+
+
+def deregister_scalable_target(self: ApplicationAutoScalingResponse) -> str:
+    before = _known_target_arns(self)
+    body = _original_deregister(self)
+    with _LOCK:
+        for arn in before - _known_target_arns(self):
+            _TAGS.pop(arn, None)
+    return body
+
+
+def install() -> None:
+    """Adds the missing actions (moto finds handlers by method name)."""
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+    ApplicationAutoScalingResponse.tag_resource = tag_resource
+    ApplicationAutoScalingResponse.untag_resource = untag_resource
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
+    ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
+
+
+if __name__ == "__main__":
+    install()
+    moto_server_main(sys.argv[1:])
