@@ -1,0 +1,305 @@
+"""Benchmark: this service vs nginx (1 worker) vs gunicorn + Flask.
+
+One run: every server pinned to CPU 0, wrk pinned to CPU 1, GET / at
+c = 10, 100, 256 for BENCH_SECONDS each after a warm-up; also cold start
+(launch to first 200, median of 5) and idle RSS. Prints a Markdown table
+and writes build/bench/results.md and build/bench/results.csv.
+
+Usage: python3 app/bench/bench.py  (env: SERVER_BIN, BENCH_SECONDS,
+BENCH_WARMUP, BENCH_CONNECTIONS="10 100 256")
+"""
+import csv
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(ROOT, "build", "bench")
+BASELINE = os.path.join(os.path.dirname(ROOT), "shared", "baseline")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "10 100 256").split()]
+DEBIAN_PY = "/usr/bin/python3"
+
+
+def die(msg):
+    print(f"bench: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def preflight():
+    for path in ("flask_app.py", "nginx-1w.conf"):
+        if not os.path.isfile(os.path.join(BASELINE, path)):
+            die(f"baseline file missing: {os.path.join(BASELINE, path)} "
+                "(expected ../shared/baseline next to the repository)")
+    for tool, pkg in (("wrk", "wrk"), ("nginx", "nginx-light"), ("taskset", "util-linux")):
+        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
+            die(f"`{tool}` not found: install the Debian package {pkg} (make setup)")
+    if not os.path.exists("/usr/bin/gunicorn"):
+        die("/usr/bin/gunicorn not found: install the Debian package gunicorn (make setup)")
+    if subprocess.run([DEBIAN_PY, "-c", "import flask"], capture_output=True).returncode:
+        die("Debian's python3 cannot import flask: install python3-flask (make setup)")
+    if len(os.sched_getaffinity(0)) < 2 or not {0, 1} <= os.sched_getaffinity(0):
+        die("needs CPUs 0 and 1 (server on 0, wrk on 1)")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_ok(port):
+    """One GET / on a fresh connection; True on a 200."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
+            return re.match(rb"HTTP/1\.[01] 200 ", s.recv(64)) is not None
+    except OSError:
+        return False
+
+
+def tree_pids(pid):
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def rss_kib(pid, field="VmRSS"):
+    """Sum of a /proc status field over the process tree, in KiB."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                m = re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.M)
+                total += int(m.group(1)) if m else 0
+        except OSError:
+            pass
+    return total
+
+
+class Target:
+    """One server under test: how to launch it on a port."""
+
+    def __init__(self, name, argv_for, env=None, cwd=None, stdout=None):
+        self.name, self.argv_for, self.env, self.cwd = name, argv_for, env, cwd
+        self.stdout = stdout
+        self.proc = None
+
+    def launch(self, port):
+        log = open(os.path.join(OUT, f"{slug(self.name)}.log"), "ab")
+        out = subprocess.DEVNULL if self.stdout == "null" else log
+        self.proc = subprocess.Popen(["taskset", "-c", "0", *self.argv_for(port)],
+                                     env=self.env, cwd=self.cwd, stdout=out, stderr=log,
+                                     start_new_session=True)
+        log.close()
+        return self.proc
+
+    def wait_ready(self, port, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                die(f"{self.name} exited with {self.proc.returncode}; see build/bench/{slug(self.name)}.log")
+            if http_ok(port):
+                return
+            time.sleep(0.0005)
+        die(f"{self.name} did not answer within {timeout}s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+
+def slug(name):
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def service_target(binary, access_log):
+    env = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "THREADS": "1",
+           "ACCESS_LOG": access_log}
+    return Target(f"service (log {access_log})",
+                  lambda port: [binary, "--port", str(port)], env=env, stdout="null")
+
+
+def gunicorn_target():
+    env = {"PATH": "/usr/bin:/bin"}
+    return Target("gunicorn + Flask (5 workers)",
+                  lambda port: [DEBIAN_PY, "/usr/bin/gunicorn", "--chdir", BASELINE, "-w", "5",
+                                "-b", f"127.0.0.1:{port}", "flask_app:app"], env=env)
+
+
+def nginx_target():
+    prefix = os.path.join(OUT, "nginx")
+    os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
+    with open(os.path.join(BASELINE, "nginx-1w.conf")) as f:
+        conf = f.read()
+
+    def argv(port):
+        text = re.sub(r"listen\s+127\.0\.0\.1:\d+;", f"listen 127.0.0.1:{port};", conf)
+        if f":{port};" not in text:
+            die("could not find the `listen 127.0.0.1:PORT;` line in nginx-1w.conf")
+        with open(os.path.join(prefix, "nginx.conf"), "w") as f:
+            f.write(text)
+        return ["nginx", "-p", prefix + "/", "-e", "error.log", "-c", "nginx.conf"]
+    return Target("nginx (1 worker)", argv, env={"PATH": "/usr/sbin:/usr/bin:/bin"})
+
+
+def wrk(port, conns, seconds):
+    cmd = ["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency",
+           "-s", os.path.join(HERE, "report.lua"), f"http://127.0.0.1:{port}/"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    m = re.search(r"^BENCH (.*)$", out.stdout, re.M)
+    if not m:
+        die(f"wrk printed no BENCH line:\n{out.stdout}\n{out.stderr}")
+    f = {k: int(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
+    return {
+        "rps": f["requests"] / (f["duration_us"] / 1e6),
+        "p50_ms": f["p50_us"] / 1000, "p99_ms": f["p99_us"] / 1000,
+        "errors": f["status"] + f["connect"] + f["read"] + f["write"] + f["timeout"],
+        "wrk": out.stdout,
+    }
+
+
+def run_load(target, conns, seconds):
+    """Idle RSS, a warm-up, then wrk at each c while sampling peak RSS."""
+    port = free_port()
+    target.launch(port)
+    target.wait_ready(port)
+    time.sleep(0.5)
+    idle = rss_kib(target.proc.pid)
+    wrk(port, 100, WARMUP)
+    rows = []
+    for c in conns:
+        peak, stop = [0], threading.Event()
+
+        def sample():
+            while not stop.wait(0.25):
+                peak[0] = max(peak[0], rss_kib(target.proc.pid))
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        r = wrk(port, c, seconds)
+        stop.set()
+        sampler.join()
+        r.update(server=target.name, c=c, rss_kib=max(peak[0], rss_kib(target.proc.pid)))
+        rows.append(r)
+        print(f"  {target.name:30} c={c:<4} {r['rps']:>10.0f} req/s  p50 {r['p50_ms']:.2f} ms"
+              f"  p99 {r['p99_ms']:.2f} ms  errors {r['errors']}", file=sys.stderr)
+    target.stop()
+    return idle, rows
+
+
+def cold_start(target, runs=5):
+    """Launch to first 200, median over runs, in ms."""
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        t0 = time.monotonic()
+        target.launch(port)
+        target.wait_ready(port)
+        times.append((time.monotonic() - t0) * 1000)
+        target.stop()
+    return statistics.median(times)
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f} MiB"
+
+
+def render(rows, extra):
+    by = {(r["server"], r["c"]): r for r in rows}
+    nginx, flask = "nginx (1 worker)", "gunicorn + Flask (5 workers)"
+    lines = [
+        f"Each server pinned to CPU 0, `wrk -t1` pinned to CPU 1, GET /, {SECONDS} s per row "
+        f"after a {WARMUP} s warm-up; all figures from one run. Service: THREADS=1, access log "
+        "to /dev/null when on.",
+        "",
+        "| server | c | req/s | p50 | p99 | errors | RSS under load | service/nginx | service/Flask |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ratio_n = ratio_f = ""
+        if r["server"].startswith("service"):
+            n, f = by.get((nginx, r["c"])), by.get((flask, r["c"]))
+            r["ratio_nginx"] = r["rps"] / n["rps"] if n and n["rps"] else None
+            r["ratio_flask"] = r["rps"] / f["rps"] if f and f["rps"] else None
+            ratio_n = f"{r['ratio_nginx']:.2f}x" if r["ratio_nginx"] else ""
+            ratio_f = f"{r['ratio_flask']:.1f}x" if r["ratio_flask"] else ""
+        lines.append(f"| {r['server']} | {r['c']} | {r['rps']:,.0f} | {r['p50_ms']:.2f} ms | "
+                     f"{r['p99_ms']:.2f} ms | {r['errors']} | {mib(r['rss_kib'])} | {ratio_n} | {ratio_f} |")
+    lines += ["", "| server | cold start (launch to first 200, median of 5) | idle RSS |",
+              "|---|---:|---:|"]
+    for name, e in extra.items():
+        cold = f"{e['cold_ms']:.1f} ms" if e.get("cold_ms") is not None else "n/a"
+        lines.append(f"| {name} | {cold} | {mib(e['idle_kib'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(rows, extra):
+    with open(os.path.join(OUT, "results.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["server", "connections", "requests_per_sec", "p50_ms", "p99_ms", "errors",
+                    "rss_kib", "ratio_nginx", "ratio_flask", "cold_start_ms", "idle_rss_kib"])
+        for r in rows:
+            e = extra[r["server"]]
+            w.writerow([r["server"], r["c"], f"{r['rps']:.1f}", f"{r['p50_ms']:.3f}",
+                        f"{r['p99_ms']:.3f}", r["errors"], r["rss_kib"],
+                        f"{r['ratio_nginx']:.3f}" if r.get("ratio_nginx") else "",
+                        f"{r['ratio_flask']:.3f}" if r.get("ratio_flask") else "",
+                        f"{e['cold_ms']:.2f}" if e.get("cold_ms") is not None else "",
+                        e["idle_kib"]])
+
+
+def main():
+    preflight()
+    binary = os.environ.get("SERVER_BIN", os.path.join(ROOT, "build/app/release/server"))
+    if not os.access(binary, os.X_OK):
+        die(f"server binary not found: {binary} (run `make build`)")
+    os.makedirs(OUT, exist_ok=True)
+    targets = [service_target(binary, "off"), service_target(binary, "on"),
+               nginx_target(), gunicorn_target()]
+    cold_for = {targets[0].name, targets[3].name}
+    rows, extra = [], {}
+    try:
+        for t in targets:
+            print(f"bench: {t.name}", file=sys.stderr)
+            cold = cold_start(t) if t.name in cold_for else None
+            idle, r = run_load(t, CONNECTIONS, SECONDS)
+            rows += r
+            extra[t.name] = {"cold_ms": cold, "idle_kib": idle}
+    finally:
+        for t in targets:
+            t.stop()
+    table = render(rows, extra)
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(table)
+    write_csv(rows, extra)
+    with open(os.path.join(OUT, "wrk-output.txt"), "w") as f:
+        for r in rows:
+            f.write(f"## {r['server']} c={r['c']}\n{r['wrk']}\n")
+    print(table)
+    print("bench: wrote build/bench/results.md, results.csv, wrk-output.txt", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
