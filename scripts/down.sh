@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make down`: removes what `make up` started, in reverse order: the
+# container, the emulated stack (terraform destroy of service, then
+# platform), the emulator, and the stack's local state. Safe to run when
+# nothing (or only part) is up. Exits 1 if something is still running after.
+# Settings: STACK_DIR, STACK_CONTAINER (scripts/stack/lib.sh).
+set -euo pipefail
+STACK_NAME=down STACK_STEPS=4
+# shellcheck source=scripts/stack/lib.sh
+source "$(dirname "$0")/stack/lib.sh"
+cd "$ROOT"
+
+step_container() {
+  # shellcheck source=/dev/null
+  source "$ROOT/scripts/container/env.sh"
+  if "$CONTAINER_ENGINE" container exists "$STACK_CONTAINER" 2>/dev/null ||
+    "$CONTAINER_ENGINE" inspect "$STACK_CONTAINER" >/dev/null 2>&1; then
+    # stop first: SIGTERM, the app drains (20 s at most), then removal.
+    "$CONTAINER_ENGINE" stop -t 30 "$STACK_CONTAINER" >/dev/null || true
+    "$CONTAINER_ENGINE" rm -f "$STACK_CONTAINER" >/dev/null
+    step_result "removed container $STACK_CONTAINER"
+  else
+    step_result "no container $STACK_CONTAINER"
+  fi
+}
+
+# Destroys what Terraform created in the emulator. A failure here is
+# reported but does not stop the teardown: the emulator (and all it holds)
+# is stopped next anyway.
+step_destroy() {
+  if ! stack_emulator_running; then
+    step_result "emulator not running, nothing to destroy"
+    return 0
+  fi
+  stack_emulator_env
+  local root done=() failed=()
+  for root in service platform; do
+    [ -d "$TF_WORK_DIR/$root-$STACK_ENV" ] || continue
+    if "$ROOT/scripts/tf.sh" "$root" "$STACK_ENV" destroy -auto-approve -input=false -no-color; then
+      done+=("$root")
+    else
+      failed+=("$root")
+    fi
+  done
+  if [ "${#failed[@]}" -gt 0 ]; then
+    step_result "destroyed: ${done[*]:-none}; FAILED: ${failed[*]} (see ${STACK_DIR#"$ROOT"/}/logs/destroy.log; the emulator is stopped next anyway)"
+  else
+    step_result "destroyed: ${done[*]:-nothing was applied}"
+  fi
+}
+
+step_emulator() {
+  if [ -x "$ROOT/scripts/emulator.sh" ]; then
+    "$ROOT/scripts/emulator.sh" stop "$EMULATOR_DIR"
+  fi
+  if [ -f "$EMULATOR_DIR/pid" ] && kill -0 "$(cat "$EMULATOR_DIR/pid")" 2>/dev/null; then
+    echo "the emulator (pid $(cat "$EMULATOR_DIR/pid")) is still running" >&2
+    return 1
+  fi
+  step_result "stopped"
+}
+
+# The emulator kept the state bucket and both states in memory; the local
+# pieces (bootstrap state, Terraform working dirs) now point at nothing.
+step_clean() {
+  rm -rf "$TF_WORK_DIR" "$EMULATOR_DIR"
+  rm -f "$STACK_DIR"/{tag,build-tag,image-name,manifest.json,platform.json,service.json,summary.txt}
+  step_result "removed ${STACK_DIR#"$ROOT"/} state (logs kept in ${STACK_DIR#"$ROOT"/}/logs)"
+}
+
+run_step container "Remove it by hand: podman rm -f $STACK_CONTAINER" step_container
+run_step destroy "Unexpected: see the log." step_destroy
+run_step emulator "Stop it by hand: kill \$(cat ${EMULATOR_DIR#"$ROOT"/}/pid)" step_emulator
+run_step clean "Remove ${STACK_DIR#"$ROOT"/} by hand." step_clean
+stack_say "everything make up started is stopped and removed"

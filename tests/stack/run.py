@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""The `stack` suite: a real `make up` / `make up` / `make down` round trip.
+
+It runs in its own STACK_DIR, container name and free port, so it neither
+needs port 5000 nor touches a stack a developer has up. The checks run in
+order; whatever happens, the stack is torn down at the end (make down, then
+by hand if that failed). Ends with "N passed, N failed".
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unittest
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+STACK_DIR = os.path.join(ROOT, "build", "stack-test")
+CONTAINER = f"hello-server-stack-test-{os.getpid()}"
+UP_TIMEOUT = int(os.environ.get("STACK_TEST_TIMEOUT", "1500"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PORT = free_port()
+ENV = dict(os.environ, STACK_DIR=STACK_DIR, STACK_PORT=str(PORT), STACK_CONTAINER=CONTAINER)
+
+
+def make(target):
+    """Runs `make <target>` for the test's stack; echoes and returns (rc, output, seconds)."""
+    start = time.monotonic()
+    proc = subprocess.run(["make", "--no-print-directory", "-C", ROOT, target], env=ENV,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=UP_TIMEOUT)
+    secs = time.monotonic() - start
+    print(f"--- make {target} (exit {proc.returncode}, {secs:.0f}s) ---\n{proc.stdout}--- end ---", flush=True)
+    return proc.returncode, proc.stdout, secs
+
+
+def get(url, timeout=5):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.status, r.read().decode()
+
+
+def summary_value(output, label):
+    m = re.search(rf"^\s+{re.escape(label)}:\s+(\S+)", output, re.M)
+    return m.group(1) if m else None
+
+
+def container_exists():
+    cmd = f"source scripts/container/env.sh >/dev/null && $CONTAINER_ENGINE ps -a --format '{{{{.Names}}}}'"
+    out = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True).stdout
+    return CONTAINER in out.split()
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+class Stack(unittest.TestCase):
+    """One round trip; the numbered tests run in order and share its state."""
+    state = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        # Leave nothing behind, whatever failed above.
+        if not cls.state.get("down_ok"):
+            make("down")
+        if container_exists():
+            subprocess.run(["bash", "-c", f"source scripts/container/env.sh >/dev/null && "
+                            f"$CONTAINER_ENGINE rm -f {CONTAINER}"], cwd=ROOT)
+        pid = cls.state.get("emulator_pid")
+        if pid and pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+    def need(self, key):
+        if key not in self.state:
+            self.fail(f"an earlier step failed ({key} missing); see its output above")
+        return self.state[key]
+
+    def test_1_make_up_succeeds(self):
+        rc, out, secs = make("up")
+        self.state["up_output"] = out
+        self.state["cold_seconds"] = secs
+        pid_file = os.path.join(STACK_DIR, "emulator", "pid")
+        if os.path.exists(pid_file):
+            self.state["emulator_pid"] = int(open(pid_file).read().strip())
+            with open(os.path.join(STACK_DIR, "emulator", "port")) as f:
+                self.state["emulator_port"] = int(f.read().strip())
+        self.assertEqual(rc, 0, "make up failed")
+        self.state["up_ok"] = True
+        print(f"make up (cold): {secs:.0f}s")
+
+    def test_2_progress_lines_are_timed(self):
+        out = self.need("up_output")
+        steps = re.findall(r"^\[up\s+\d+s\] \d+/\d+ [a-z]+: .* \(\d+s\)$", out, re.M)
+        self.assertGreaterEqual(len(steps), 8, "expected one timed line per step")
+
+    def test_3_summary_url_answers(self):
+        self.need("up_ok")
+        url = summary_value(self.state["up_output"], "URL")
+        self.assertEqual(url, f"http://localhost:{PORT}")
+        self.assertEqual(get(url + "/"), (200, "Hello, World!"))
+        status, body = get(url + "/readyz")
+        self.assertEqual(status, 200)
+        self.assertIn("ready", body)
+
+    def test_4_summary_names_the_emulated_stack(self):
+        self.need("up_ok")
+        out = self.state["up_output"]
+        for label in ["ALB DNS name", "ECS service", "Task definition", "ECR repository", "Metrics", "Stop everything"]:
+            self.assertTrue(summary_value(out, label), f"summary lacks '{label}'")
+        self.assertRegex(summary_value(out, "Task definition"), r":\d+$")
+        self.assertIn("amazonaws.com", summary_value(out, "ECR repository"))
+
+    def test_5_container_is_locked_down(self):
+        self.need("up_ok")
+        fmt = "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}}"
+        out = subprocess.run(["bash", "-c", f"source scripts/container/env.sh >/dev/null && "
+                              f"$CONTAINER_ENGINE inspect --format '{fmt}' {CONTAINER}"],
+                             cwd=ROOT, capture_output=True, text=True).stdout
+        self.assertTrue(out.startswith("65532"), out)
+        self.assertIn("true", out)
+        self.assertRegex(out, r"CAP_ALL|ALL|CAP_CHOWN", "capabilities not dropped")
+        self.assertIn("no-new-privileges", out)
+
+    def test_6_make_up_again_is_idempotent(self):
+        self.need("up_ok")
+        rc, out, secs = make("up")
+        self.state["warm_seconds"] = secs
+        print(f"make up (warm): {secs:.0f}s")
+        self.assertEqual(rc, 0, "second make up failed")
+        first = summary_value(self.state["up_output"], "Task definition")
+        self.assertEqual(summary_value(out, "Task definition"), first, "a second make up registered a new revision")
+        self.assertRegex(out, r"emulator: reused")
+        self.assertRegex(out, r"container: reused")
+        self.assertEqual(get(summary_value(out, "URL") + "/")[0], 200)
+
+    def test_7_make_down_leaves_nothing_running(self):
+        rc, out, _ = make("down")
+        self.assertEqual(rc, 0, "make down failed")
+        self.state["down_ok"] = True
+        self.assertFalse(container_exists(), f"container {CONTAINER} is still there")
+        pid = self.state.get("emulator_pid")
+        if pid is not None:
+            self.assertFalse(pid_alive(pid), f"the emulator (pid {pid}) still runs")
+        self.assertFalse(os.path.exists(os.path.join(STACK_DIR, "emulator", "pid")))
+        if "emulator_port" in self.state:
+            with self.assertRaises(OSError, msg="something still answers on the emulator's port"):
+                get(f"http://127.0.0.1:{self.state['emulator_port']}/moto-api/", timeout=2)
+        with self.assertRaises(OSError):
+            get(f"http://127.0.0.1:{PORT}/", timeout=2)
+
+
+if __name__ == "__main__":
+    unittest.TestLoader.sortTestMethodsUsing = staticmethod(lambda a, b: (a > b) - (a < b))
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Stack)
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    for key in ("cold_seconds", "warm_seconds"):
+        if key in Stack.state:
+            print(f"{key}: {Stack.state[key]:.0f}")
+    print(f"{result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
