@@ -33,6 +33,10 @@ container_pick_engine() {
     container_log "$CONTAINER_ENGINE is not installed: run 'make setup' (Debian packages in deps/apt-container.txt)"
     return 1
   fi
+  if [ "$CONTAINER_ENGINE" = docker ] && ! timeout 10 docker info >/dev/null 2>&1; then
+    container_log "CONTAINER_ENGINE=docker but no Docker daemon answers: start one, or use podman (make setup)"
+    return 1
+  fi
   if [ "$CONTAINER_ENGINE" = podman ]; then
     bash "$ROOT/deps/setup-container.sh" >&2
     if ! podman info >/dev/null 2>&1; then

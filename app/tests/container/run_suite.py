@@ -12,7 +12,8 @@ def main(module):
     suite = unittest.defaultTestLoader.loadTestsFromName(module)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=False).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.skipped) + len(result.unexpectedSuccesses)
-    passed = result.testsRun - failed
+    # A failed setUpModule/setUpClass is an error without a test run.
+    passed = max(result.testsRun - failed, 0)
     sys.stdout.flush()
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and result.testsRun > 0 else 1
