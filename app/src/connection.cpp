@@ -1,0 +1,268 @@
+#include "connection.hpp"
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <optional>
+
+#include "request_id.hpp"
+#include "response.hpp"
+
+namespace app {
+namespace http = boost::beast::http;
+using boost::beast::error_code;
+using std::string_view;
+using bstring_view = boost::beast::string_view;
+
+namespace {
+
+// What we keep of a request head. Owned by the connection and reused, so a
+// fresh parser per request costs no allocation once the strings have grown.
+struct RequestHead {
+  std::string method, target, request_id_header, forwarded_for, user_agent;
+  int version = 11;
+  bool has_content_length = false;
+  bool has_transfer_encoding = false;
+  bool parsed = false;  // the start line was parsed
+
+  void clear() {
+    method.clear();
+    target.clear();
+    request_id_header.clear();
+    forwarded_for.clear();
+    user_agent.clear();
+    version = 11;
+    has_content_length = has_transfer_encoding = parsed = false;
+  }
+};
+
+// Beast's HTTP parser with callbacks that keep only what we use and discard
+// bodies as they stream through (no endpoint reads a body).
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  explicit RequestParser(RequestHead& head) : head_(head) {}
+
+ private:
+  void on_request_impl(http::verb, bstring_view method, bstring_view target, int version, error_code&) override {
+    head_.method.assign(method);
+    head_.target.assign(target);
+    head_.version = version;
+    head_.parsed = true;
+  }
+  void on_response_impl(int, bstring_view, int, error_code&) override {}
+  void on_field_impl(http::field f, bstring_view name, bstring_view value, error_code&) override {
+    if (f == http::field::content_length) {
+      head_.has_content_length = true;
+    } else if (f == http::field::transfer_encoding) {
+      head_.has_transfer_encoding = true;
+    } else if (f == http::field::user_agent) {
+      head_.user_agent.assign(value);
+    } else if (f == http::field::unknown) {
+      if (boost::beast::iequals(name, "x-request-id")) {
+        head_.request_id_header.assign(value);
+      } else if (boost::beast::iequals(name, "x-forwarded-for")) {
+        head_.forwarded_for.assign(value);  // the last header holds the right-most hop
+      }
+    }
+  }
+  void on_header_impl(error_code& ec) override {
+    // Request smuggling: Content-Length with Transfer-Encoding in any order,
+    // or a Transfer-Encoding whose final coding is not chunked (RFC 9112 6.3).
+    if (head_.has_transfer_encoding && (head_.has_content_length || !chunked())) {
+      ec = http::error::bad_transfer_encoding;
+    }
+  }
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  std::size_t on_body_impl(bstring_view body, error_code&) override { return body.size(); }
+  void on_chunk_header_impl(std::uint64_t, bstring_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, bstring_view body, error_code&) override { return body.size(); }
+  void on_finish_impl(error_code&) override {}
+
+  RequestHead& head_;
+};
+
+int status_for(const error_code& ec) {
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::body_limit) return 413;
+  return 400;
+}
+
+// The right-most address of X-Forwarded-For (the one the ALB appended).
+string_view last_forwarded(string_view xff) {
+  const auto comma = xff.rfind(',');
+  string_view last = comma == string_view::npos ? xff : xff.substr(comma + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  return last;
+}
+
+}  // namespace
+
+struct Connection::Impl {
+  explicit Impl(std::size_t max_input) : input(max_input) {}
+  boost::beast::flat_buffer input;
+  RequestHead head;
+  std::optional<RequestParser> parser;
+  std::string request_id;
+  Response response;
+  std::string log_lines;  // access log lines of one process() call, written at once
+  std::string scratch;
+};
+
+Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer)
+    : config_(config),
+      state_(state),
+      log_(log),
+      peer_(std::move(peer)),
+      // Room for a whole header section plus a read's worth of pipelined bytes;
+      // the parser reports 431 before the buffer can fill with one header.
+      impl_(std::make_unique<Impl>(std::size_t{config.max_header_bytes} + 8192)) {}
+
+Connection::~Connection() {
+  const auto unanswered = queued_ + (impl_->parser ? 1 : 0);
+  if (unanswered > 0) state_.metrics.in_flight_add(-static_cast<std::int64_t>(unanswered));
+}
+
+boost::asio::mutable_buffer Connection::read_buffer() {
+  auto& in = impl_->input;
+  const std::size_t room = in.max_size() - in.size();
+  if (room == 0) return {};
+  // Read into spare capacity if there is some, else grow by 4 KiB.
+  const std::size_t spare = in.capacity() - in.size();
+  return in.prepare(std::min(room, spare >= 1024 ? spare : std::size_t{4096}));
+}
+
+void Connection::commit(std::size_t n) { impl_->input.commit(n); }
+
+void Connection::discard_input() { impl_->input.consume(impl_->input.size()); }
+
+bool Connection::request_started() const { return impl_->parser.has_value(); }
+
+void Connection::written(std::size_t n) {
+  queued_ -= std::min(n, queued_);
+  state_.metrics.in_flight_add(-static_cast<std::int64_t>(n));
+}
+
+void Connection::start_request(Clock::time_point now) {
+  auto& im = *impl_;
+  im.head.clear();
+  im.parser.emplace(im.head);
+  im.parser->header_limit(config_.max_header_bytes);
+  im.parser->body_limit(config_.max_body_bytes);
+  im.parser->eager(true);
+  request_start_ = now;
+  state_.metrics.in_flight_add(1);
+}
+
+Connection::Step Connection::process(std::string& out, Clock::time_point now) {
+  auto& im = *impl_;
+  Step step{Next::read, 0};
+  im.log_lines.clear();
+  while (true) {
+    if (closing_) {
+      step.next = Next::close;
+      break;
+    }
+    if (queued_ >= kMaxQueued) {
+      step.next = Next::wait;
+      break;
+    }
+    if (im.input.size() == 0) break;  // need more bytes
+    if (!im.parser) start_request(now);
+    error_code ec;
+    const std::size_t used = im.parser->put(im.input.data(), ec);
+    im.input.consume(used);
+    if (ec == http::error::need_more) {
+      if (im.input.size() >= im.input.max_size()) {
+        respond_error(out, 431, now);
+        ++step.responses;
+      }
+      if (!closing_) break;
+      continue;
+    }
+    if (ec) {
+      respond_error(out, status_for(ec), now);
+      ++step.responses;
+      continue;
+    }
+    if (!im.parser->is_done()) {
+      if (used == 0) break;  // cannot happen with eager parsing; never spin
+      continue;
+    }
+    const bool close = !im.parser->keep_alive() || state_.draining.load(std::memory_order_relaxed);
+    respond(out, close);
+    ++step.responses;
+  }
+  if (!im.log_lines.empty()) log_.write_raw(im.log_lines);
+  return step;
+}
+
+bool Connection::timeout(std::string& out, Clock::time_point now) {
+  if (!impl_->parser || closing_) return false;
+  respond_error(out, 408, now);
+  if (!impl_->log_lines.empty()) log_.write_raw(impl_->log_lines);
+  impl_->log_lines.clear();
+  return true;
+}
+
+void Connection::respond(std::string& out, bool close) {
+  auto& im = *impl_;
+  request_id_for(im.head.request_id_header, im.request_id);
+  const Request req{im.head.method, im.head.target, im.request_id};
+  route(req, state_, im.response);
+  ResponseMeta meta;
+  meta.request_id = im.request_id;
+  meta.head = im.head.method == "HEAD";
+  meta.close = close;
+  meta.keep_alive_10 = !close && im.head.version == 10;
+  serialize(im.response, meta, out);
+  closing_ = close;
+  finish_request();
+}
+
+void Connection::respond_error(std::string& out, int status, Clock::time_point now) {
+  auto& im = *impl_;
+  if (!im.parser) start_request(now);  // an error without a request still counts as one
+  request_id_for(im.head.request_id_header, im.request_id);
+  error_response(status, im.request_id, im.response);
+  im.response.allow_get_head = false;
+  im.response.route = Route::unmatched;
+  ResponseMeta meta;
+  meta.request_id = im.request_id;
+  meta.head = im.head.method == "HEAD";
+  meta.close = true;
+  serialize(im.response, meta, out);
+  closing_ = true;
+  finish_request();
+}
+
+// Records the answered request in metrics and (if on) the access log, and
+// ends the request: the parser is dropped, the response is queued.
+void Connection::finish_request() {
+  auto& im = *impl_;
+  const auto elapsed = Clock::now() - request_start_;
+  state_.metrics.observe(method_index(im.head.method), im.response.route, im.response.status, elapsed);
+  ++queued_;
+  im.parser.reset();
+  if (!config_.access_log || !log_.enabled(Level::info)) return;
+  const string_view client =
+      im.head.forwarded_for.empty() ? string_view(peer_) : last_forwarded(im.head.forwarded_for);
+  std::string& buf = im.scratch;
+  JsonObject obj = Logger::begin(buf, Level::info, "request");
+  obj.str("method", im.head.method)
+      .str("route", route_name(im.response.route))
+      .str("path", im.head.target)
+      .num("status", im.response.status)
+      .real("duration_ms", std::chrono::duration<double, std::milli>(elapsed).count())
+      .num("bytes", im.head.method == "HEAD" ? 0 : static_cast<std::int64_t>(im.response.body.size()))
+      .str("request_id", im.request_id)
+      .str("client", client)
+      .str("peer", peer_)
+      .str("user_agent", im.head.user_agent)
+      .close();
+  buf += '\n';
+  im.log_lines += buf;
+}
+
+}  // namespace app

@@ -1,0 +1,74 @@
+#pragma once
+// The HTTP/1.1 protocol state of one connection, with no socket: bytes in,
+// response bytes out. The session (session.hpp) moves bytes between this and
+// a TCP socket; the fuzz target and unit tests drive it from memory.
+//
+// Reading order for "what happens to a request": session.cpp (I/O, timers),
+// this file's process() (Beast parser, limits, errors, logging, metrics),
+// router.cpp (the answer).
+#include <boost/asio/buffer.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "router.hpp"
+
+namespace app {
+
+class Connection {
+ public:
+  // At most this many responses wait to be written; reading pauses meanwhile.
+  static constexpr std::size_t kMaxQueued = 16;
+  using Clock = std::chrono::steady_clock;
+
+  Connection(const Config& config, AppState& state, const Logger& log, std::string peer);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Space to receive into (empty if the input buffer is full), then commit(n).
+  boost::asio::mutable_buffer read_buffer();
+  void commit(std::size_t n);
+  void discard_input();
+
+  enum class Next { read, wait, close };
+  struct Step {
+    Next next;
+    std::size_t responses;  // responses appended to `out` by this call
+  };
+  // Parses the input and answers each complete request (appending to `out`)
+  // until it needs more bytes, the queue is full, or the connection must close.
+  Step process(std::string& out, Clock::time_point now);
+
+  // The request deadline passed: appends a 408 if a request had started.
+  bool timeout(std::string& out, Clock::time_point now);
+
+  // Bytes of a request received, its response not yet produced.
+  bool request_started() const;
+  Clock::time_point request_start() const { return request_start_; }
+  // Responses produced and not yet reported written.
+  std::size_t queued() const { return queued_; }
+  // The session wrote `n` more responses to the socket.
+  void written(std::size_t n);
+
+ private:
+  struct Impl;
+  void start_request(Clock::time_point now);
+  void respond(std::string& out, bool close);
+  void respond_error(std::string& out, int status, Clock::time_point now);
+  void finish_request();
+
+  const Config& config_;
+  AppState& state_;
+  const Logger& log_;
+  std::string peer_;
+  std::unique_ptr<Impl> impl_;
+  std::size_t queued_ = 0;
+  bool closing_ = false;
+  Clock::time_point request_start_{};
+};
+
+}  // namespace app

@@ -1,0 +1,92 @@
+#include "listener.hpp"
+
+#include <boost/asio/dispatch.hpp>
+
+namespace app {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log,
+                   SessionSet& sessions)
+    : ioc_(ioc),
+      strand_(net::make_strand(ioc)),
+      acceptor_(strand_),
+      retry_(strand_),
+      config_(config),
+      state_(state),
+      log_(log),
+      sessions_(sessions) {}
+
+bool Listener::open(std::string& error) {
+  error_code ec;
+  const auto address = net::ip::make_address(config_.host, ec);
+  const tcp::endpoint endpoint(address, config_.port);
+  auto fail = [&](const char* what) {
+    error = std::string(what) + " " + config_.host + ":" + std::to_string(config_.port) + ": " + ec.message();
+    return false;
+  };
+  if (ec) return fail("bad address");
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return fail("cannot open socket for");
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return fail("cannot set SO_REUSEADDR on");
+  acceptor_.bind(endpoint, ec);
+  if (ec) return fail("cannot bind");
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return fail("cannot listen on");
+  return true;
+}
+
+std::uint16_t Listener::port() const {
+  error_code ec;
+  return acceptor_.local_endpoint(ec).port();
+}
+
+void Listener::start() {
+  net::dispatch(strand_, [self = shared_from_this()] { self->accept(); });
+}
+
+void Listener::stop() {
+  net::dispatch(strand_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    error_code ec;
+    self->acceptor_.close(ec);
+    self->retry_.cancel();
+  });
+}
+
+void Listener::accept() {
+  if (stopped_) return;
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](const error_code& ec, tcp::socket s) {
+    self->on_accept(ec, std::move(s));
+  });
+}
+
+void Listener::on_accept(const error_code& ec, tcp::socket socket) {
+  if (stopped_ || ec == net::error::operation_aborted) return;
+  if (ec) {
+    // Out of file descriptors and the like: log, back off briefly, go on.
+    if (log_.enabled(Level::error)) {
+      std::string buf;
+      auto obj = Logger::begin(buf, Level::error, "error");
+      obj.str("message", "accept failed: " + ec.message());
+      log_.finish(buf, obj);
+    }
+    retry_.expires_after(std::chrono::milliseconds(50));
+    retry_.async_wait([self = shared_from_this()](const error_code& e) {
+      if (!e) self->accept();
+    });
+    return;
+  }
+  auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_);
+  if (sessions_.size() > config_.max_connections) {
+    session->reject();
+  } else {
+    session->start();
+  }
+  accept();
+}
+
+}  // namespace app

@@ -1,0 +1,41 @@
+#pragma once
+// Accepts connections and starts a Session for each, up to MAX_CONNECTIONS
+// (beyond that a connection gets a 503 and is closed).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <memory>
+#include <string>
+
+#include "session.hpp"
+
+namespace app {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(boost::asio::io_context& ioc, const Config& config, AppState& state, const Logger& log,
+           SessionSet& sessions);
+
+  // Binds and listens on HOST:PORT; on failure returns false and says why.
+  bool open(std::string& error);
+  std::uint16_t port() const;
+  void start();
+  void stop();  // thread-safe: stop accepting and close the socket
+
+ private:
+  void accept();
+  void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_;
+  const Config& config_;
+  AppState& state_;
+  const Logger& log_;
+  SessionSet& sessions_;
+  bool stopped_ = false;
+};
+
+}  // namespace app

@@ -1,0 +1,58 @@
+// Entry point: parse the configuration, then either answer a one-shot mode
+// (--help, --version, --healthcheck) or run the server.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "cgroup.hpp"
+#include "config.hpp"
+#include "healthcheck.hpp"
+#include "log.hpp"
+#include "server.hpp"
+#include "version.hpp"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the server
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  auto parsed = app::parse_config(args, [](const char* name) { return std::getenv(name); });
+  auto& config = parsed.config;
+  const auto& build = app::build_info();
+
+  switch (parsed.action) {
+    case app::Action::fail:
+      std::fprintf(stderr, "server: %s\n", parsed.error.c_str());
+      return 2;
+    case app::Action::help:
+      std::fwrite(app::usage().data(), 1, app::usage().size(), stdout);
+      return 0;
+    case app::Action::version:
+      std::printf("server %.*s (%.*s, built %.*s)\n", static_cast<int>(build.version.size()), build.version.data(),
+                  static_cast<int>(build.commit.size()), build.commit.data(), static_cast<int>(build.build_time.size()),
+                  build.build_time.data());
+      return 0;
+    case app::Action::healthcheck: {
+      std::string error;
+      if (app::healthcheck(config.port, error)) return 0;
+      std::fprintf(stderr, "server: healthcheck failed: %s\n", error.c_str());
+      return 1;
+    }
+    case app::Action::run:
+      break;
+  }
+
+  if (config.threads == 0) config.threads = app::default_threads();
+  const app::Logger log(config.log_level);
+  if (log.enabled(app::Level::info)) {
+    std::string buf;
+    auto obj = app::Logger::begin(buf, app::Level::info, "starting");
+    obj.str("version", build.version)
+        .str("commit", build.commit)
+        .num("threads", config.threads)
+        .num("port", config.port)
+        .str("host", config.host);
+    log.finish(buf, obj);
+  }
+  return app::run_server(config, log);
+}

@@ -1,0 +1,60 @@
+#pragma once
+// Request metrics and their Prometheus text exposition (format 0.0.4).
+// Hand-written: Debian ships no Prometheus client library for C++, and the
+// format is a few lines. Counters are sharded per thread (one cache-line
+// aligned block each) and updated with relaxed atomics: no lock per request.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "version.hpp"
+
+namespace app {
+
+// Route templates: the only values the `route` label can take.
+enum class Route : std::uint8_t { root, healthz, readyz, version, metrics, unmatched };
+inline constexpr std::size_t kRouteCount = 6;
+std::string_view route_name(Route r);
+
+// Methods outside this list are counted as "other".
+inline constexpr std::size_t kMethodCount = 10;
+std::size_t method_index(std::string_view method);
+std::string_view method_label(std::size_t index);
+
+// Status codes the service answers with.
+inline constexpr std::array<int, 9> kStatusCodes = {200, 400, 404, 405, 408, 413, 431, 500, 503};
+
+// Upper bounds of the duration histogram, in nanoseconds and as label text.
+inline constexpr std::size_t kBucketCount = 14;
+
+// Escapes a label value: backslash, double quote and newline.
+void append_label_value(std::string& out, std::string_view v);
+
+class Metrics {
+ public:
+  explicit Metrics(unsigned shards = 1);
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  void observe(std::size_t method, Route route, int status, std::chrono::nanoseconds duration);
+  void in_flight_add(std::int64_t delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
+  std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+  // Appends the whole exposition to `out`.
+  void expose(std::string& out, const BuildInfo& build) const;
+
+ private:
+  struct Shard;
+  Shard& local_shard();
+  unsigned shard_count_;
+  std::unique_ptr<Shard[]> shards_;
+  std::atomic<std::int64_t> in_flight_{0};
+  double start_time_;
+};
+
+}  // namespace app

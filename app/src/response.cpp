@@ -1,0 +1,67 @@
+#include "response.hpp"
+
+#include <charconv>
+#include <ctime>
+
+namespace app {
+namespace {
+
+// "Date: ...\r\n" changes once a second: cache it per thread.
+std::string_view date_header() {
+  thread_local std::time_t cached = -1;
+  thread_local char buf[64];
+  thread_local std::size_t len = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    len = std::strftime(buf, sizeof buf, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    cached = now;
+  }
+  return {buf, len};
+}
+
+}  // namespace
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+  }
+}
+
+void serialize(const Response& res, const ResponseMeta& meta, std::string& out) {
+  char num[24];
+  out += "HTTP/1.1 ";
+  auto r = std::to_chars(num, num + sizeof num, res.status);
+  out.append(num, r.ptr);
+  out += ' ';
+  out += reason_phrase(res.status);
+  out += "\r\nContent-Type: ";
+  out += res.content_type;
+  out += "\r\nContent-Length: ";
+  r = std::to_chars(num, num + sizeof num, res.body.size());
+  out.append(num, r.ptr);
+  out += "\r\n";
+  out += date_header();
+  out += "X-Request-Id: ";
+  out += meta.request_id;
+  out += "\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n";
+  if (res.allow_get_head) out += "Allow: GET, HEAD\r\n";
+  if (meta.close) {
+    out += "Connection: close\r\n";
+  } else if (meta.keep_alive_10) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+  if (!meta.head) out += res.body;
+}
+
+}  // namespace app

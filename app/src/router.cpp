@@ -1,0 +1,102 @@
+#include "router.hpp"
+
+#include "json.hpp"
+
+namespace app {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kText = "text/plain; charset=utf-8";
+constexpr std::string_view kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+
+Route match(std::string_view path) {
+  if (path == "/") return Route::root;
+  if (path == "/healthz") return Route::healthz;
+  if (path == "/readyz") return Route::readyz;
+  if (path == "/version") return Route::version;
+  if (path == "/metrics") return Route::metrics;
+  return Route::unmatched;
+}
+
+void set(Response& res, int status, std::string_view type, std::string_view body) {
+  res.status = status;
+  res.content_type = type;
+  res.body.assign(body);
+}
+
+}  // namespace
+
+void error_response(int status, std::string_view request_id, Response& res) {
+  std::string_view code = "internal_error";
+  std::string_view message = "internal error";
+  switch (status) {
+    case 400: code = "bad_request", message = "malformed request"; break;
+    case 404: code = "not_found", message = "no such path"; break;
+    case 405: code = "method_not_allowed", message = "method not allowed; use GET or HEAD"; break;
+    case 408: code = "request_timeout", message = "request not received in time"; break;
+    case 413: code = "payload_too_large", message = "request body too large"; break;
+    case 431: code = "header_fields_too_large", message = "request header section too large"; break;
+    case 503: code = "service_unavailable", message = "service unavailable"; break;
+    default: status = 500;
+  }
+  res.status = status;
+  res.content_type = kJson;
+  res.body.clear();
+  JsonObject(res.body).str("error", code).str("message", message).str("request_id", request_id).close();
+}
+
+void route(const Request& req, const AppState& state, Response& res) {
+  res.allow_get_head = false;
+  const std::string_view path = req.target.substr(0, req.target.find('?'));
+  res.route = match(path);
+  if (res.route == Route::unmatched) {
+    error_response(404, req.request_id, res);
+    return;
+  }
+  if (req.method != "GET" && req.method != "HEAD") {
+    error_response(405, req.request_id, res);
+    res.allow_get_head = true;
+    return;
+  }
+  switch (res.route) {
+    case Route::root:
+      set(res, 200, kText, "Hello, World!");
+      break;
+    case Route::healthz:
+      set(res, 200, kJson, R"({"status":"ok"})");
+      break;
+    case Route::readyz:
+      if (state.draining.load(std::memory_order_relaxed)) {
+        set(res, 503, kJson, R"({"status":"draining"})");
+      } else {
+        set(res, 200, kJson, R"({"status":"ready"})");
+      }
+      break;
+    case Route::version:
+      res.status = 200;
+      res.content_type = kJson;
+      res.body.clear();
+      JsonObject(res.body)
+          .str("version", state.build.version)
+          .str("commit", state.build.commit)
+          .str("build_time", state.build.build_time)
+          .close();
+      break;
+    case Route::metrics:
+      res.status = 200;
+      res.content_type = kMetricsType;
+      res.body.clear();
+      state.metrics.expose(res.body, state.build);
+      break;
+    case Route::unmatched:
+      break;  // handled above
+  }
+}
+
+Response route(const Request& req, const AppState& state) {
+  Response res;
+  route(req, state, res);
+  return res;
+}
+
+}  // namespace app

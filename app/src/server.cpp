@@ -1,0 +1,133 @@
+#include "server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "listener.hpp"
+#include "version.hpp"
+
+namespace app {
+namespace net = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+void log_event(const Logger& log, Level level, std::string_view event, auto&& add_fields) {
+  if (!log.enabled(level)) return;
+  std::string buf;
+  auto obj = Logger::begin(buf, level, event);
+  add_fields(obj);
+  log.finish(buf, obj);
+}
+
+// The drain: readiness 503, no new connections, in-flight requests finish,
+// every connection closes after its current response, then exit.
+class Drain {
+ public:
+  Drain(net::io_context& ioc, const Config& config, const Logger& log, AppState& state, SessionSet& sessions,
+        Listener& listener)
+      : ioc_(ioc), config_(config), log_(log), state_(state), sessions_(sessions), listener_(listener), timer_(ioc) {}
+
+  void on_signal(int signal) {
+    if (state_.draining.exchange(true)) {
+      // A second signal: the operator wants out now.
+      log_event(log_, Level::warn, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+      std::_Exit(1);
+    }
+    started_ = std::chrono::steady_clock::now();
+    log_event(log_, Level::info, "drain_started", [&](JsonObject& o) {
+      o.str("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT")
+          .num("in_flight", state_.metrics.in_flight())
+          .num("timeout_ms", config_.drain_timeout.count());
+    });
+    listener_.stop();
+    sessions_.drain_all();
+    timer_.expires_after(config_.drain_timeout);
+    timer_.async_wait([this](const error_code& ec) {
+      if (!ec) finish(true);
+    });
+    sessions_.when_empty([this] { finish(false); });
+  }
+
+ private:
+  void finish(bool forced) {
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    log_event(log_, Level::info, "drain_finished", [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
+    if (forced) sessions_.close_all();
+    ioc_.stop();
+  }
+
+  net::io_context& ioc_;
+  const Config& config_;
+  const Logger& log_;
+  AppState& state_;
+  SessionSet& sessions_;
+  Listener& listener_;
+  net::steady_timer timer_;
+  std::chrono::steady_clock::time_point started_{};
+  std::mutex mutex_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+int run_server(const Config& config, const Logger& log) {
+  // Declaration order is destruction order in reverse: the session set and
+  // state outlive the io_context whose handlers own the sessions.
+  Metrics metrics(config.threads);
+  AppState state(metrics, build_info());
+  SessionSet sessions;
+  net::io_context ioc(static_cast<int>(config.threads));
+
+  auto listener = std::make_shared<Listener>(ioc, config, state, log, sessions);
+  if (std::string error; !listener->open(error)) {
+    log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", error); });
+    log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+    return 1;
+  }
+  log_event(log, Level::info, "listening", [&](JsonObject& o) { o.str("address", config.host).num("port", listener->port()); });
+
+  Drain drain(ioc, config, log, state, sessions, *listener);
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int sig) {
+    if (ec) return;
+    drain.on_signal(sig);
+    signals.async_wait(on_signal);  // a second signal exits at once
+  };
+  signals.async_wait(on_signal);
+  listener->start();
+
+  auto run = [&ioc, &log] {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        // A handler threw: log it and keep serving the other connections.
+        log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", e.what()); });
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(config.threads - 1);
+  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back(run);
+  run();
+  for (auto& t : threads) t.join();
+  sessions.forget_when_empty();  // sessions still held by handlers die with ioc, after `drain`
+  log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 0); });
+  return 0;
+}
+
+}  // namespace app

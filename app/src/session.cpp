@@ -1,0 +1,307 @@
+#include "session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <vector>
+
+#include "request_id.hpp"
+#include "response.hpp"
+
+namespace app {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// How long to keep reading (and discarding) after our last response, so
+// unread request bytes do not turn our close into a reset that destroys the
+// response before the client reads it (e.g. a 413 while the body streams in).
+constexpr auto kLinger = std::chrono::seconds(2);
+
+std::string peer_address(const tcp::socket& s) {
+  error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  if (ec) return "unknown";
+  auto addr = ep.address();
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6());
+  return addr.to_string();
+}
+
+}  // namespace
+
+// ---- SessionSet ----
+
+std::size_t SessionSet::size() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+void SessionSet::add(Session* s) {
+  std::lock_guard lock(mutex_);
+  sessions_.insert(s);
+}
+
+void SessionSet::remove(Session* s) {
+  std::function<void()> f;
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(s);
+    if (sessions_.empty()) f = std::move(on_empty_);
+    if (f) on_empty_ = nullptr;
+  }
+  if (f) f();
+}
+
+template <class F>
+void SessionSet::for_each(F f) {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(mutex_);
+    live.reserve(sessions_.size());
+    for (Session* s : sessions_) {
+      if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));  // skips sessions being destroyed
+    }
+  }
+  for (auto& s : live) f(*s);
+}
+
+void SessionSet::drain_all() {
+  for_each([](Session& s) { s.drain(); });
+}
+
+void SessionSet::close_all() {
+  for_each([](Session& s) { s.close(); });
+}
+
+void SessionSet::when_empty(std::function<void()> f) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!sessions_.empty()) {
+      on_empty_ = std::move(f);
+      return;
+    }
+  }
+  f();
+}
+
+void SessionSet::forget_when_empty() {
+  std::lock_guard lock(mutex_);
+  on_empty_ = nullptr;
+}
+
+// ---- Session ----
+
+Session::Session(tcp::socket socket, const Config& config, AppState& state, const Logger& log, SessionSet& set)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      config_(config),
+      state_(state),
+      set_(set),
+      conn_(config, state, log, peer_address(socket_)),
+      step_(std::min(config.request_timeout, config.idle_timeout)) {
+  set_.add(this);
+}
+
+Session::~Session() { set_.remove(this); }
+
+void Session::start() {
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    error_code ec;
+    self->socket_.set_option(tcp::no_delay(true), ec);
+    const auto now = Clock::now();
+    self->draining_ = self->state_.draining.load();
+    self->update_deadline(now);
+    self->arm_timer(now);
+    self->do_read();
+  });
+}
+
+void Session::reject() {
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    Response res;
+    std::string id;
+    generate_request_id(id);
+    error_response(503, id, res);
+    ResponseMeta meta;
+    meta.request_id = id;
+    meta.close = true;
+    serialize(res, meta, self->out_);
+    self->closing_ = true;
+    const auto now = Clock::now();
+    self->flush(now);
+    self->update_deadline(now);
+    self->arm_timer(now);
+  });
+}
+
+void Session::drain() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_drain(); });
+}
+
+void Session::close() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+}
+
+void Session::on_drain() {
+  draining_ = true;
+  if (closed_ || closing_) return;
+  // Idle (waiting for a next request): close now. Otherwise the current
+  // request finishes and its response carries "Connection: close".
+  if (!conn_.request_started() && !writing_ && out_.empty() && !paused_) close_now();
+}
+
+void Session::do_read() {
+  if (reading_ || closed_) return;
+  const auto buf = conn_.read_buffer();
+  if (buf.size() == 0) return;  // full: process() answers before this can happen
+  reading_ = true;
+  socket_.async_read_some(buf, [self = shared_from_this()](const error_code& ec, std::size_t n) {
+    self->on_read(ec, n);
+  });
+}
+
+void Session::on_read(const error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (closed_ || ec == net::error::operation_aborted) return;
+  if (lingering_) {
+    if (ec) return close_now();
+    conn_.commit(n);
+    conn_.discard_input();
+    return do_read();
+  }
+  if (ec) {
+    if (ec != net::error::eof) return close_now();
+    // The client sent everything it will send; answer what is complete, then close.
+    peer_eof_ = true;
+    closing_ = true;
+    if (!writing_ && out_.empty()) close_now();
+    return;
+  }
+  conn_.commit(n);
+  pump();
+}
+
+void Session::pump() {
+  const auto now = Clock::now();
+  const auto step = conn_.process(out_, now);
+  out_count_ += step.responses;
+  flush(now);
+  switch (step.next) {
+    case Connection::Next::read:
+      if (draining_ && !conn_.request_started() && !writing_) {
+        finish();
+        return;
+      }
+      do_read();
+      break;
+    case Connection::Next::wait:
+      paused_ = true;
+      break;
+    case Connection::Next::close:
+      closing_ = true;
+      if (!writing_) finish();
+      return;
+  }
+  update_deadline(now);
+}
+
+void Session::flush(Clock::time_point now) {
+  if (writing_ || out_.empty() || closed_) return;
+  write_buf_.swap(out_);
+  out_.clear();
+  writing_count_ = out_count_;
+  out_count_ = 0;
+  writing_ = true;
+  write_start_ = now;
+  net::async_write(socket_, net::buffer(write_buf_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
+    self->on_write(ec, n);
+  });
+}
+
+void Session::on_write(const error_code& ec, std::size_t) {
+  writing_ = false;
+  if (closed_) return;
+  if (ec) return close_now();
+  conn_.written(writing_count_);
+  writing_count_ = 0;
+  write_buf_.clear();
+  const auto now = Clock::now();
+  if (!out_.empty()) {
+    flush(now);
+  } else if (closing_) {
+    return finish();
+  } else if (paused_) {
+    paused_ = false;
+    return pump();
+  } else if (draining_ && !conn_.request_started()) {
+    return finish();
+  }
+  update_deadline(now);
+}
+
+void Session::finish() {
+  if (closed_ || lingering_) return;
+  if (peer_eof_) return close_now();
+  error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close_now();
+  lingering_ = true;
+  conn_.discard_input();
+  const auto now = Clock::now();
+  deadline_ = now + std::min<Clock::duration>(kLinger, config_.request_timeout);
+  arm_timer(now);  // the linger deadline may be sooner than the pending wake-up
+  do_read();
+}
+
+void Session::close_now() {
+  if (closed_) return;
+  closed_ = true;
+  error_code ec;
+  socket_.close(ec);
+  timer_.cancel();
+}
+
+// Deadlines: while a request is being received, REQUEST_TIMEOUT from its
+// first byte; while a response is being written, REQUEST_TIMEOUT from the
+// write; otherwise IDLE_TIMEOUT from now.
+void Session::update_deadline(Clock::time_point now) {
+  if (lingering_ || closed_) return;
+  if (conn_.request_started()) {
+    deadline_ = conn_.request_start() + config_.request_timeout;
+  } else if (writing_) {
+    deadline_ = write_start_ + config_.request_timeout;
+  } else {
+    deadline_ = now + config_.idle_timeout;
+  }
+}
+
+// The timer is not re-armed per request (that would cost a cancel and a
+// wake-up per request): it wakes at the deadline or after `step_`, whichever
+// is first. Deadlines set later are never earlier than that wake-up, because
+// each is at least `step_` after the moment it is set.
+void Session::arm_timer(Clock::time_point now) {
+  timer_.expires_at(std::min(deadline_, now + step_));
+  timer_.async_wait([self = shared_from_this()](const error_code& ec) { self->on_timer(ec); });
+}
+
+void Session::on_timer(const error_code& ec) {
+  if (closed_ || ec == net::error::operation_aborted) return;
+  const auto now = Clock::now();
+  if (now < deadline_) return arm_timer(now);
+  if (lingering_ || writing_) return close_now();  // lingered enough / client not reading
+  if (conn_.request_started() && !closing_) {
+    // Slow client: answer 408, then close.
+    error_code ignored;
+    socket_.cancel(ignored);  // stop the pending read
+    if (conn_.timeout(out_, now)) ++out_count_;
+    closing_ = true;
+    flush(now);
+    update_deadline(now);
+    return arm_timer(now);
+  }
+  close_now();  // idle keep-alive connection
+}
+
+}  // namespace app

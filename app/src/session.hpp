@@ -1,0 +1,86 @@
+#pragma once
+// One TCP connection: moves bytes between the socket and its Connection,
+// owns the connection's deadline timer, and closes gracefully. All of a
+// session's handlers run on its own strand (the socket's executor).
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "connection.hpp"
+
+namespace app {
+
+class Session;
+
+// The live sessions, so a drain can reach each of them and know when all are gone.
+class SessionSet {
+ public:
+  std::size_t size() const;
+  void add(Session* s);
+  void remove(Session* s);
+  void drain_all();  // each session closes after its current response
+  void close_all();  // cut every connection now
+  // Calls `f` once, as soon as no session is left (at once if none is).
+  void when_empty(std::function<void()> f);
+  void forget_when_empty();
+
+ private:
+  template <class F>
+  void for_each(F f);
+  mutable std::mutex mutex_;
+  std::unordered_set<Session*> sessions_;
+  std::function<void()> on_empty_;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using Clock = Connection::Clock;
+
+  Session(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
+          SessionSet& set);
+  ~Session();
+
+  void start();
+  void reject();  // over MAX_CONNECTIONS: 503 then close
+  // Thread-safe: post to the session's strand.
+  void drain();
+  void close();
+
+ private:
+  void do_read();
+  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void pump();
+  void flush(Clock::time_point now);
+  void on_write(const boost::system::error_code& ec, std::size_t n);
+  void on_timer(const boost::system::error_code& ec);
+  void arm_timer(Clock::time_point now);
+  void update_deadline(Clock::time_point now);
+  void on_drain();
+  void finish();  // after the last response: half-close, then linger briefly
+  void close_now();
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  const Config& config_;
+  AppState& state_;
+  SessionSet& set_;
+  Connection conn_;
+  std::string out_;      // responses waiting for the current write to finish
+  std::string write_buf_;  // bytes being written
+  std::size_t out_count_ = 0, writing_count_ = 0;
+  Clock::time_point deadline_{}, write_start_{};
+  Clock::duration step_;  // the timer wakes at least this often (see arm_timer)
+  bool reading_ = false, writing_ = false, paused_ = false;
+  bool closing_ = false;    // no more requests: close once the writes are done
+  bool peer_eof_ = false;   // the client half-closed
+  bool lingering_ = false;  // half-closed by us, draining unread input
+  bool draining_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace app
