@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""The pipeline's own rules for GitHub workflows, beyond what actionlint checks.
+
+    python3 scripts/ci/check_workflows.py [FILE...]   (default: .github/workflows/*.yml)
+
+Each rule is a function (Workflow) -> list of messages; an empty list is a pass.
+The rules (docs/pipeline.md, "Rules every workflow keeps"):
+  pinned_actions        every `uses:` is owner/repo@<40-hex SHA> with a `# vX` comment
+                        (local ./ actions and docker://...@sha256: images excepted)
+  read_only_top_level   top-level `permissions:` is exactly `contents: read`
+  job_timeouts          every job sets timeout-minutes
+  deploy_concurrency    a job with an `environment:` has a concurrency group and
+                        never cancels a run in progress
+  oidc_only_where_used  `id-token: write` exactly on the jobs that assume an AWS role
+  no_secrets_in_run     no `${{ secrets.* }}` inside run scripts (pass them via env)
+  no_untrusted_in_run   no attacker-controlled event data (`github.event.*`,
+                        `github.head_ref`) expanded inside run scripts
+  checkout_no_creds     actions/checkout runs with persist-credentials: false
+  commands_exist        `make` targets, `make test SUITES=` suites and repository
+                        scripts named in run scripts exist
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SHA_PIN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\s]+)?@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"#\s*v\d+(\.\d+)*\b")
+SECRET_EXPR = re.compile(r"\$\{\{[^}]*\bsecrets\.")
+UNTRUSTED_EXPR = re.compile(r"\$\{\{[^}]*\b(github\.event\.|github\.head_ref)")
+AWS_ROLE_ACTION = "aws-actions/configure-aws-credentials@"
+
+
+@dataclass
+class Workflow:
+    path: str
+    text: str
+    data: dict
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, text: str | None = None) -> "Workflow":
+        text = Path(path).read_text() if text is None else text
+        data = yaml.safe_load(text)
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: not a YAML mapping")
+        return cls(str(path), text, data)
+
+    def jobs(self):
+        return (self.data.get("jobs") or {}).items()
+
+
+def steps(job: dict):
+    return job.get("steps") or []
+
+
+def uses_lines(wf: Workflow):
+    """(line number, uses value, whole line) for every `uses:` line in the file."""
+    for no, line in enumerate(wf.text.splitlines(), 1):
+        m = re.match(r"^\s*(?:-\s*)?uses:\s*['\"]?([^'\"\s#]+)", line)
+        if m:
+            yield no, m.group(1), line
+
+
+def pinned_actions(wf: Workflow) -> list[str]:
+    problems = []
+    for no, ref, line in uses_lines(wf):
+        if ref.startswith("./"):
+            continue
+        if ref.startswith("docker://"):
+            if "@sha256:" not in ref:
+                problems.append(f"line {no}: {ref} is not pinned to an image digest (@sha256:...)")
+            continue
+        if not SHA_PIN.match(ref):
+            problems.append(f"line {no}: {ref} is not pinned to a full 40-hex commit SHA")
+        elif not VERSION_COMMENT.search(line):
+            problems.append(f"line {no}: {ref} has no '# vX.Y.Z' comment naming the version")
+    return problems
+
+
+def read_only_top_level(wf: Workflow) -> list[str]:
+    perms = wf.data.get("permissions")
+    if perms != {"contents": "read"}:
+        return [f"top-level permissions must be exactly 'contents: read' (got {perms!r}); widen per job"]
+    return []
+
+
+def job_timeouts(wf: Workflow) -> list[str]:
+    problems = []
+    for name, job in wf.jobs():
+        t = job.get("timeout-minutes")
+        ok = (isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0) or (
+            isinstance(t, str) and t.strip().startswith("${{"))
+        if not ok:
+            problems.append(f"job {name}: no positive timeout-minutes (got {t!r})")
+    return problems
+
+
+def deploy_concurrency(wf: Workflow) -> list[str]:
+    problems = []
+    for name, job in wf.jobs():
+        if "environment" not in job:
+            continue
+        conc = job.get("concurrency")
+        group = conc.get("group") if isinstance(conc, dict) else conc
+        if not group:
+            problems.append(f"job {name}: deploys to an environment but has no concurrency group")
+        elif isinstance(conc, dict) and conc.get("cancel-in-progress") not in (None, False):
+            problems.append(f"job {name}: a deploy must never cancel one in progress (cancel-in-progress: "
+                            f"{conc.get('cancel-in-progress')!r})")
+    return problems
+
+
+def oidc_only_where_used(wf: Workflow) -> list[str]:
+    problems = []
+    for name, job in wf.jobs():
+        perms = job.get("permissions") or {}
+        wants_token = isinstance(perms, dict) and perms.get("id-token") == "write"
+        assumes_role = any(str(s.get("uses", "")).startswith(AWS_ROLE_ACTION) for s in steps(job))
+        if wants_token and not assumes_role:
+            problems.append(f"job {name}: has id-token: write but assumes no AWS role")
+        if assumes_role and not wants_token:
+            problems.append(f"job {name}: assumes an AWS role without id-token: write (OIDC needs it)")
+    return problems
+
+
+def _run_scripts(wf: Workflow):
+    for name, job in wf.jobs():
+        for i, step in enumerate(steps(job)):
+            if "run" in step:
+                yield name, step.get("name", f"step {i + 1}"), str(step["run"])
+
+
+def no_secrets_in_run(wf: Workflow) -> list[str]:
+    return [f"job {job}, {step!r}: expands ${{{{ secrets.* }}}} inside run (pass it through env:)"
+            for job, step, script in _run_scripts(wf) if SECRET_EXPR.search(script)]
+
+
+def no_untrusted_in_run(wf: Workflow) -> list[str]:
+    return [f"job {job}, {step!r}: expands event data inside run (script injection; pass it through env:)"
+            for job, step, script in _run_scripts(wf) if UNTRUSTED_EXPR.search(script)]
+
+
+def checkout_no_creds(wf: Workflow) -> list[str]:
+    problems = []
+    for name, job in wf.jobs():
+        for step in steps(job):
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                if (step.get("with") or {}).get("persist-credentials") is not False:
+                    problems.append(f"job {name}: actions/checkout without persist-credentials: false")
+    return problems
+
+
+@functools.lru_cache(maxsize=None)
+def make_database(root: str) -> tuple[frozenset, frozenset]:
+    """(targets, test suites) that the Makefile defines, from `make -p` (runs nothing)."""
+    out = subprocess.run(["make", "-C", root, "-pRrq", "help"], capture_output=True, text=True).stdout
+    targets, suites = set(), set()
+    for line in out.splitlines():
+        m = re.match(r"^TEST_SUITES :?= ?(.*)$", line)
+        if m:
+            suites = set(m.group(1).split())
+        m = re.match(r"^([A-Za-z0-9_.-]+):(?!=)", line)
+        if m:
+            targets.add(m.group(1))
+    return frozenset(targets), frozenset(suites)
+
+
+# `make ...` where a command starts: line start, after ; && || | ( then do.
+MAKE_CALL = re.compile(r"(?:^|[;&|(]|\bthen\b|\bdo\b)[ \t]*make[ \t]+([^\n;&|)<>#]*)", re.M)
+REPO_PATH = re.compile(r"(?<![\w./-])((?:\./)?(?:scripts|deps|tests|tools)/[\w./-]+\.(?:sh|py|cjs|mjs|js))")
+
+
+def commands_exist(wf: Workflow, root: Path = ROOT) -> list[str]:
+    targets, suites = make_database(str(root))
+    problems = []
+    for job, step, script in _run_scripts(wf):
+        for m in MAKE_CALL.finditer(script):
+            args = m.group(1)
+            for s in re.findall(r"SUITES=[\"']([^\"']*)[\"']|SUITES=(\S+)", args):
+                for suite in (s[0] or s[1]).split():
+                    if suite not in suites:
+                        problems.append(f"job {job}, {step!r}: test suite '{suite}' is not registered "
+                                        f"(TEST_SUITES: {' '.join(sorted(suites))})")
+            args = re.sub(r"\S+=(\"[^\"]*\"|'[^']*'|\S*)", " ", args)
+            for word in args.split():
+                if word.startswith("-") or word.startswith("$"):
+                    continue
+                if word not in targets:
+                    problems.append(f"job {job}, {step!r}: make target '{word}' does not exist")
+        for path in REPO_PATH.findall(script):
+            p = root / path
+            if not p.is_file():
+                problems.append(f"job {job}, {step!r}: {path} does not exist")
+            elif re.search(r"(?:^|[\s;&|(])(?:\./)?" + re.escape(path.removeprefix("./")) + r"(?=\s|$)", script) \
+                    and not re.search(r"(bash|python3|node|sh)\s+(?:\./)?" + re.escape(path.removeprefix("./")), script) \
+                    and not os.access(p, os.X_OK):
+                problems.append(f"job {job}, {step!r}: {path} is run directly but is not executable")
+    return problems
+
+
+RULES = [pinned_actions, read_only_top_level, job_timeouts, deploy_concurrency, oidc_only_where_used,
+         no_secrets_in_run, no_untrusted_in_run, checkout_no_creds, commands_exist]
+
+
+def check(wf: Workflow) -> list[str]:
+    return [f"{wf.path}: [{rule.__name__}] {msg}" for rule in RULES for msg in rule(wf)]
+
+
+def workflow_files(root: Path = ROOT) -> list[Path]:
+    return sorted(p for p in (root / ".github" / "workflows").glob("*.y*ml"))
+
+
+def main(argv: list[str]) -> int:
+    files = [Path(a) for a in argv] or workflow_files()
+    problems = [p for f in files for p in check(Workflow.load(f))]
+    print("\n".join(problems) if problems else f"check_workflows: {len(files)} file(s) keep every rule")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Deploys one image tag to one environment (docs/decisions/0001):
+#
+#   scripts/deploy.sh --env ENV --tag TAG        (make deploy ENV=dev TAG=<sha>)
+#
+# 1. checks: the env exists, TAG is a valid image tag, the platform is applied
+#    (its outputs, the ECS cluster), and ECR holds the image ENV's service
+#    will pull; any failure here exits before anything changes;
+# 2. reads the tag deployed last from the SSM parameter (the rollback target);
+# 3. `terraform apply` of infra/service with -var image_tag=TAG: Terraform
+#    registers the task definition and waits for a stable service, so its
+#    state always matches what runs (no drift);
+# 4. smoke test: /healthz 200 and /version reporting TAG (scripts/smoke-test.sh;
+#    URL from SMOKE_URL, else the platform's app_url; SMOKE=0 skips it);
+# 5. records TAG in the SSM parameter, which infra/service reads when it is
+#    applied without image_tag (so an infrastructure change never rolls back).
+# If 3-5 fail: re-applies the previous tag, writes a summary, exits 1.
+#
+# Exit: 0 deployed; 1 failed (before any change, or rolled back); 2 bad input.
+# Writes a Markdown summary to $GITHUB_STEP_SUMMARY and outputs to
+# $GITHUB_OUTPUT when they are set (GitHub Actions).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# Envs are the infra/envs/<env>.tfvars files (not <env>.<root>.tfvars).
+known_envs() {
+  local f name
+  for f in "$root"/infra/envs/*.tfvars; do
+    name=$(basename "$f" .tfvars)
+    [[ "$name" == *.* ]] || [ ! -e "$f" ] || printf '%s ' "$name"
+  done
+}
+usage="usage: scripts/deploy.sh --env ENV --tag TAG   (ENV: $(known_envs))"
+
+started=$(date +%s)
+step() { printf '[%s +%3ss] deploy: %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - started))" "$*"; }
+bad_input() { echo "deploy: $*" >&2; echo "$usage" >&2; exit 2; }
+fail_early() { step "FAILED before any change: $*" >&2; summary "failed before any change" "$*"; exit 1; }
+
+env="" tag="" tag_given=0
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --env) [ "$#" -ge 2 ] || bad_input "--env needs a value"; env=$2; shift 2 ;;
+    --env=*) env=${1#--env=}; shift ;;
+    --tag) [ "$#" -ge 2 ] || bad_input "--tag needs a value"; tag=$2; tag_given=1; shift 2 ;;
+    --tag=*) tag=${1#--tag=}; tag_given=1; shift ;;
+    -h | --help) echo "$usage"; exit 0 ;;
+    *) bad_input "unknown argument '$1'" ;;
+  esac
+done
+
+[ -n "$env" ] || bad_input "missing --env"
+{ [[ "$env" =~ ^[a-z][a-z0-9-]*$ ]] && [ -f "$root/infra/envs/$env.tfvars" ]; } ||
+  bad_input "unknown env '$env': there is no infra/envs/$env.tfvars"
+[ "$tag_given" = 1 ] || bad_input "missing --tag (the image tag to deploy, normally the full git SHA)"
+[ -n "$tag" ] || bad_input "empty --tag (the image tag to deploy, normally the full git SHA)"
+# Docker's rule for a tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+[[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] ||
+  bad_input "invalid image tag '$tag': up to 128 of A-Z a-z 0-9 _ . - , not starting with . or -"
+smoke=${SMOKE:-1}
+[[ "$smoke" =~ ^[01]$ ]] || bad_input "SMOKE must be 0 or 1 (got '$smoke')"
+
+# Markdown summary for people: GitHub's job summary, else stdout only.
+summary() {
+  local outcome=$1 detail=$2
+  local text
+  text=$(
+    echo "### Deploy to \`$env\`: $outcome"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| image tag | \`$tag\` |"
+    echo "| previous tag | \`${prev:-none}\` |"
+    [ -n "${image:-}" ] && echo "| image | \`$image\` |"
+    [ -n "${task_def:-}" ] && echo "| task definition | \`$task_def\` |"
+    [ -n "${smoke_url:-}" ] && echo "| URL | $smoke_url |"
+    echo "| duration | $(($(date +%s) - started)) s |"
+    echo
+    echo "$detail"
+  )
+  [ -n "${GITHUB_STEP_SUMMARY:-}" ] && printf '%s\n\n' "$text" >>"$GITHUB_STEP_SUMMARY"
+  printf '%s\n' "$text"
+}
+output() { [ -z "${GITHUB_OUTPUT:-}" ] || echo "$1=$2" >>"$GITHUB_OUTPUT"; }
+
+# The emulator env must never fall through to a real account.
+if [ "$env" = local ] && [ -z "${AWS_ENDPOINT_URL:-}" ]; then
+  emu_env="${EMULATOR_DIR:-$root/build/emulator}/env"
+  # shellcheck disable=SC1090
+  [ -f "$emu_env" ] && source "$emu_env"
+  [ -n "${AWS_ENDPOINT_URL:-}" ] || bad_input "env 'local' is the AWS emulator: run scripts/emulator.sh start (or set AWS_ENDPOINT_URL)"
+fi
+
+tf() { "$root/scripts/tf.sh" "$@"; }
+
+prev="" image="" task_def="" smoke_url=""
+step "deploying image tag $tag to env $env"
+
+# ---- 1. checks (nothing changes before they all pass) ----------------------
+step "reading the platform's outputs (infra/platform, env $env)"
+if ! outputs=$(tf platform "$env" output -json 2>"${TMPDIR:-/tmp}/deploy-$$.err"); then
+  err=$(tail -n 5 "${TMPDIR:-/tmp}/deploy-$$.err"); rm -f "${TMPDIR:-/tmp}/deploy-$$.err"
+  fail_early "cannot read the platform's Terraform outputs for env $env (is infra/platform applied there, and are AWS credentials set?): $err"
+fi
+rm -f "${TMPDIR:-/tmp}/deploy-$$.err"
+out() { jq -r --arg k "$1" '.[$k].value // empty' <<<"$outputs"; }
+repo=$(out ecr_repository_name) cluster=$(out cluster_name) service=$(out service_name)
+param=$(out image_tag_parameter_name) region=$(out region) app_url=$(out app_url)
+for name in repo cluster service param region; do
+  [ -n "${!name}" ] || fail_early "the platform for env $env has no outputs (is infra/platform applied there?)"
+done
+export AWS_REGION=$region AWS_DEFAULT_REGION=$region
+aws_() { aws --output text "$@"; }
+
+status=$(aws_ ecs describe-clusters --clusters "$cluster" --query 'clusters[0].status' 2>&1) ||
+  fail_early "cannot describe ECS cluster $cluster: $status"
+[ "$status" = ACTIVE ] || fail_early "ECS cluster '$cluster' not found in $region (status: $status); apply infra/platform for env $env first"
+status=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].status' 2>&1) ||
+  fail_early "cannot describe ECS service $service: $status"
+case "$status" in
+  ACTIVE) step "service $service in cluster $cluster is ACTIVE" ;;
+  None | INACTIVE) step "service $service does not exist yet in cluster $cluster: this deploy creates it" ;;
+  *) fail_early "ECS service '$service' in cluster '$cluster' is $status" ;;
+esac
+
+# Prints the digest of $1 in the repository, fails when it is not there.
+image_digest() { aws_ ecr describe-images --repository-name "$repo" --image-ids "imageTag=$1" --query 'imageDetails[0].imageDigest' 2>&1; }
+digest=$(image_digest "$tag") ||
+  fail_early "image tag '$tag' not found in ECR repository $repo (build and push it first): $digest"
+step "image $repo:$tag is in ECR ($digest)"
+
+if prev=$(aws_ ssm get-parameter --name "$param" --query Parameter.Value 2>&1); then
+  step "previous tag (SSM $param): $prev"
+elif [[ "$prev" == *ParameterNotFound* ]]; then
+  prev=""
+  step "no previous tag in SSM $param (first deploy)"
+else
+  err=$prev prev=""
+  fail_early "cannot read SSM parameter $param: $err"
+fi
+# Only an image that still exists can be rolled back to.
+rollback_to=""
+if [ -n "$prev" ] && [ "$prev" != "$tag" ]; then
+  if image_digest "$prev" >/dev/null; then rollback_to=$prev
+  else step "previous tag $prev is not in ECR: no rollback target"; fi
+fi
+
+if [ "$smoke" = 1 ]; then
+  smoke_url=${SMOKE_URL:-$app_url}
+  [ -n "$smoke_url" ] || bad_input "no URL to smoke-test: the platform has no app_url (no load balancer?); set SMOKE_URL, or SMOKE=0 to skip"
+fi
+
+# ---- 2. change ---------------------------------------------------------------
+# Re-applies the previous tag so that Terraform's state and the service match
+# what serves again (the circuit breaker has already rolled ECS back).
+rollback() {
+  local reason=$1 result
+  step "FAILED: $reason" >&2
+  if [ -n "$rollback_to" ]; then
+    step "rolling back: terraform apply of infra/service with the previous tag $rollback_to"
+    if tf service "$env" apply -auto-approve -input=false -var "image_tag=$rollback_to"; then
+      result="Rolled back: infra/service re-applied with the previous tag \`$rollback_to\`, which is serving."
+    else
+      result="**The rollback apply with the previous tag \`$rollback_to\` failed too**: check the service (ECS's circuit breaker keeps the last healthy deployment running)."
+    fi
+  elif [ -n "$prev" ]; then
+    result="Nothing to re-apply: the previous tag is \`$prev\`; ECS's circuit breaker keeps the last healthy deployment serving."
+  else
+    result="No previous deploy to roll back to."
+  fi
+  step "$result"
+  output deployed false
+  summary "FAILED" "$reason"$'\n\n'"$result The SSM parameter still holds \`${prev:-nothing}\`."
+  exit 1
+}
+
+step "applying infra/service with image_tag=$tag (waits for a stable service)"
+tf service "$env" apply -auto-approve -input=false -var "image_tag=$tag" ||
+  rollback "terraform apply of infra/service with image tag $tag failed (service not stable, or a Terraform error)"
+
+task_def=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].taskDefinition' 2>&1) ||
+  rollback "cannot describe the service after the apply: $task_def"
+images=$(aws_ ecs describe-task-definition --task-definition "$task_def" --query 'taskDefinition.containerDefinitions[].image' 2>&1) ||
+  rollback "cannot describe task definition $task_def: $images"
+image=$(tr '\t' '\n' <<<"$images" | grep -m1 -- ":$tag\$" || true)
+[ -n "$image" ] || rollback "the service runs $task_def with image(s) $images, none with tag $tag"
+step "service runs $task_def ($image)"
+
+if [ "$smoke" = 1 ]; then
+  step "smoke test: $smoke_url (/healthz, /version commit $tag)"
+  "$root/scripts/smoke-test.sh" "$smoke_url" "$tag" || rollback "smoke test against $smoke_url failed"
+else
+  step "smoke test skipped (SMOKE=0)"
+fi
+
+step "recording $tag in SSM $param"
+err=$(aws_ ssm put-parameter --name "$param" --value "$tag" --overwrite 2>&1) ||
+  rollback "cannot write the tag to SSM parameter $param: $err"
+
+output deployed true
+output image "$image"
+output previous_tag "$prev"
+output app_url "${smoke_url:-$app_url}"
+summary "deployed" "Service \`$service\` in cluster \`$cluster\` is stable on \`$image\`$([ "$smoke" = 1 ] && echo ", smoke test passed" || echo " (smoke test skipped)")."
+step "done"
