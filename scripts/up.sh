@@ -18,16 +18,22 @@ source "$(dirname "$0")/stack/lib.sh"
 cd "$ROOT"
 
 url="http://localhost:$STACK_PORT"
+check_url="http://127.0.0.1:$STACK_PORT"  # what podman publishes
 
-# The tag is the commit, as in CI; a tree with local changes gets a tag that
-# names the image content too, because ECR tags are immutable.
+# The image tag is the commit, as in CI, and the image reports it on
+# /version (the deploy's smoke test checks that). With local changes under
+# app/ the tag also names their content, because ECR tags are immutable:
+# the same content keeps its tag (make up stays idempotent), new content
+# gets a new one. BUILD_TIME is the commit time, so an unchanged tree
+# rebuilds from cache into the same image.
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)
-if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-  build_tag="$commit-dirty"
+if [ -n "$(git status --porcelain -- app 2>/dev/null)" ]; then
+  content=$(git ls-files -co --exclude-standard -z -- app | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-8)
+  tag="$commit-dirty-$content"
 else
-  build_tag=$commit
+  tag=$commit
 fi
-echo "$build_tag" >"$STACK_DIR/build-tag"
+build_time=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo 1970-01-01T00:00:00Z)
 
 step_setup() {
   "$ROOT/scripts/setup.sh"
@@ -36,16 +42,10 @@ step_setup() {
 
 step_image() {
   require_file mk/20-container.mk "the container part (make image)"
-  IMAGE_TAG=$build_tag make --no-print-directory image
+  IMAGE_TAG=$tag GIT_SHA=$tag BUILD_TIME=$build_time make --no-print-directory image
   # shellcheck source=/dev/null
   source "$ROOT/scripts/container/env.sh"
-  local id tag
-  id=$("$CONTAINER_ENGINE" image inspect --format '{{.Id}}' "$IMAGE_NAME:$build_tag")
-  tag=$build_tag
-  [ "$build_tag" = "$commit" ] || tag="$build_tag-${id:0:8}"
-  [ "$tag" = "$build_tag" ] || "$CONTAINER_ENGINE" tag "$IMAGE_NAME:$build_tag" "$IMAGE_NAME:$tag"
   echo "$tag" >"$STACK_DIR/tag"
-  echo "$IMAGE_NAME" >"$STACK_DIR/image-name"
   step_result "$IMAGE_NAME:$tag ($("$CONTAINER_ENGINE" image inspect --format '{{.Size}}' "$IMAGE_NAME:$tag" |
     awk '{printf "%.1f MB", $1/1e6}'))"
 }
@@ -117,16 +117,16 @@ step_ecr() {
   step_result "registered $repo:$tag ($digest)"
 }
 
-# Runs the container unless ours already runs this image on this port.
+# Runs the container (scripts/container/run.sh: read-only, no capabilities,
+# no privilege gain, uid 65532) unless ours already runs this image.
 step_container() {
   # shellcheck source=/dev/null
   source "$ROOT/scripts/container/env.sh"
-  local tag image running_image
-  tag=$(cat "$STACK_DIR/tag")
-  image="$IMAGE_NAME:$tag"
-  running_image=$("$CONTAINER_ENGINE" inspect --format '{{.Image}} {{.State.Running}}' "$STACK_CONTAINER" 2>/dev/null || true)
-  if [ "$running_image" = "$("$CONTAINER_ENGINE" image inspect --format '{{.Id}}' "$image") true" ] &&
-    curl -fsS -o /dev/null "$url/readyz"; then
+  local image running i
+  image="$IMAGE_NAME:$(cat "$STACK_DIR/tag")"
+  running=$("$CONTAINER_ENGINE" inspect --format '{{.Image}} {{.State.Running}}' "$STACK_CONTAINER" 2>/dev/null || true)
+  if [ "$running" = "$("$CONTAINER_ENGINE" image inspect --format '{{.Id}}' "$image") true" ] &&
+    curl -fsS -o /dev/null "$check_url/readyz"; then
     step_result "reused container $STACK_CONTAINER ($image) on $url"
     return 0
   fi
@@ -135,14 +135,10 @@ step_container() {
     echo "port $STACK_PORT is in use by another process: stop it, or choose another port: make up STACK_PORT=5001" >&2
     return 1
   fi
-  # The flags the task definition applies on Fargate (see docs/container.md).
-  "$CONTAINER_ENGINE" run -d --name "$STACK_CONTAINER" -p "127.0.0.1:$STACK_PORT:5000" \
-    --read-only --cap-drop ALL --security-opt no-new-privileges --user 65532:65532 \
-    --pids-limit 256 --memory 512m --stop-timeout 30 \
-    -e LOG_LEVEL=info "$image" >/dev/null
-  local i
+  IMAGE=$image CONTAINER_NAME=$STACK_CONTAINER HOST_PORT=$STACK_PORT HOST_ADDR=127.0.0.1 DETACH=1 REMOVE=0 \
+    "$ROOT/scripts/container/run.sh"
   for i in $(seq 1 100); do
-    curl -fsS -o /dev/null "$url/readyz" 2>/dev/null && break
+    curl -fsS -o /dev/null "$check_url/readyz" 2>/dev/null && break
     if [ "$("$CONTAINER_ENGINE" inspect --format '{{.State.Running}}' "$STACK_CONTAINER")" != true ]; then
       "$CONTAINER_ENGINE" logs "$STACK_CONTAINER" >&2 || true
       echo "the container exited; its logs are above" >&2
@@ -150,7 +146,7 @@ step_container() {
     fi
     sleep 0.1
   done
-  curl -fsS -o /dev/null "$url/readyz" || { echo "$url/readyz did not answer 200 within 10 s" >&2; return 1; }
+  curl -fsS -o /dev/null "$check_url/readyz" || { echo "$url/readyz did not answer 200 within 10 s" >&2; return 1; }
   step_result "container $STACK_CONTAINER ($image) ready on $url"
 }
 

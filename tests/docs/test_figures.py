@@ -45,7 +45,10 @@ class SidecarChecks:
     """Mixed into one test case per figure: folder, png, sources, target."""
 
     def sidecar(self):
-        return read_sidecar(os.path.join(self.folder, os.path.splitext(self.png)[0] + ".sha256"))
+        path = os.path.join(self.folder, os.path.splitext(self.png)[0] + ".sha256")
+        if not os.path.exists(path):
+            self.fail(f"{os.path.relpath(path, ROOT)} is missing: render the figure with `make {self.target}`")
+        return read_sidecar(path)
 
     def test_sidecar_names_every_source_and_the_png(self):
         _, hashes = self.sidecar()
@@ -64,6 +67,7 @@ class SidecarChecks:
                          f"{self.png} differs from what `make {self.target}` wrote")
 
     def test_png_is_a_readable_image(self):
+        self.sidecar()
         width, height = png_size(os.path.join(self.folder, self.png))
         self.assertGreaterEqual(width, 600)
         self.assertGreaterEqual(height, 300)
