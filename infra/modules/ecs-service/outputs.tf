@@ -28,11 +28,6 @@ output "image" {
   value       = var.image
 }
 
-output "security_group_id" {
-  description = "Security group of the tasks."
-  value       = aws_security_group.tasks.id
-}
-
 output "autoscaling_resource_id" {
   description = "Application Auto Scaling resource id (service/<cluster>/<service>), null without autoscaling."
   value       = one(aws_appautoscaling_target.this[*].resource_id)

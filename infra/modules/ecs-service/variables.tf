@@ -34,9 +34,14 @@ variable "cluster_arn" {
   }
 }
 
-variable "vpc_id" {
-  description = "VPC of the tasks' security group."
-  type        = string
+variable "security_group_ids" {
+  description = "Security groups of the tasks (the tasks-security-group sub-module makes the right one)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.security_group_ids) >= 1
+    error_message = "security_group_ids needs at least one security group."
+  }
 }
 
 variable "private_subnet_ids" {
@@ -288,42 +293,6 @@ variable "listener_arn" {
   description = "The ALB listener forwarding to the target group; the service waits for it (a target group must be attached to a load balancer before a service can use it)."
   type        = string
   default     = null
-}
-
-variable "alb_security_group_id" {
-  description = "Security group of the ALB, the only source allowed to reach the tasks (required when enable_load_balancer)."
-  type        = string
-  default     = null
-}
-
-variable "ingress_cidr_blocks" {
-  description = "CIDR blocks also allowed to reach the container port, for use without a load balancer (e.g. the VPC's CIDR for internal clients). Empty: none."
-  type        = list(string)
-  default     = []
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for c in var.ingress_cidr_blocks : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
-    error_message = "ingress_cidr_blocks must be valid CIDR blocks, and never 0.0.0.0/0."
-  }
-}
-
-variable "database_security_group_id" {
-  description = "Security group of the database; when set, the tasks may open connections to it on database_port."
-  type        = string
-  default     = null
-}
-
-variable "database_port" {
-  description = "Port of the database."
-  type        = number
-  default     = 5432
-  nullable    = false
-
-  validation {
-    condition     = var.database_port >= 1 && var.database_port <= 65535
-    error_message = "database_port must be 1-65535."
-  }
 }
 
 ####  Autoscaling  ####

@@ -9,9 +9,6 @@ mock_provider "aws" {
   mock_resource "aws_ecs_service" {
     defaults = { id = "arn:aws:ecs:us-east-1:123456789012:service/hello-test/hello-test" }
   }
-  mock_resource "aws_security_group" {
-    defaults = { id = "sg-0tasks" }
-  }
 }
 
 variables {
@@ -19,7 +16,7 @@ variables {
   tags                    = { Project = "hello" }
   cluster_name            = "hello-test"
   cluster_arn             = "arn:aws:ecs:us-east-1:123456789012:cluster/hello-test"
-  vpc_id                  = "vpc-123"
+  security_group_ids      = ["sg-0tasks"]
   private_subnet_ids      = ["subnet-a", "subnet-b"]
   image                   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello:3f2c1ab"
   task_execution_role_arn = "arn:aws:iam::123456789012:role/hello-test-task-execution"
@@ -27,7 +24,6 @@ variables {
   log_group_name          = "/ecs/hello-test"
   target_group_arn        = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hello-test/0123456789abcdef"
   listener_arn            = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/hello-test/0123456789abcdef/0123456789abcdef"
-  alb_security_group_id   = "sg-0alb"
   alb_arn_suffix          = "app/hello-test/0123456789abcdef"
   target_group_arn_suffix = "targetgroup/hello-test/0123456789abcdef"
 }
@@ -104,15 +100,9 @@ run "defaults_are_hardened" {
     condition     = aws_ecs_service.this.health_check_grace_period_seconds == 30 && aws_ecs_service.this.wait_for_steady_state
     error_message = "Grace period and steady-state wait must be on."
   }
-  # Tasks' SG: ingress only from the ALB SG on the container port.
   assert {
-    condition = (aws_security_group_rule.from_alb[0].source_security_group_id == "sg-0alb" && aws_security_group_rule.from_alb[0].from_port == 5000 &&
-    aws_security_group_rule.from_alb[0].to_port == 5000 && length(aws_security_group_rule.from_cidrs) == 0)
-    error_message = "Ingress must come only from the ALB SG on the container port."
-  }
-  assert {
-    condition     = aws_security_group_rule.https_out.from_port == 443 && aws_security_group_rule.https_out.to_port == 443 && length(aws_security_group_rule.to_database) == 0
-    error_message = "Egress must be HTTPS only without a database."
+    condition     = aws_ecs_service.this.network_configuration[0].security_groups == toset(["sg-0tasks"])
+    error_message = "Tasks must use the given security group."
   }
   assert {
     condition     = aws_appautoscaling_target.this[0].min_capacity == 2 && aws_appautoscaling_target.this[0].max_capacity == 6 && aws_appautoscaling_target.this[0].resource_id == "service/hello-test/hello-test"
@@ -127,7 +117,7 @@ run "defaults_are_hardened" {
     error_message = "Request-count tracking must use <alb suffix>/<target group suffix>."
   }
   assert {
-    condition     = aws_ecs_service.this.tags["Project"] == "hello" && aws_security_group.tasks.tags["Project"] == "hello" && aws_ecs_task_definition.this.tags["Project"] == "hello"
+    condition     = aws_ecs_service.this.tags["Project"] == "hello" && aws_ecs_task_definition.this.tags["Project"] == "hello"
     error_message = "Tags must be applied."
   }
 }
@@ -138,19 +128,13 @@ run "without_load_balancer_or_autoscaling" {
   variables {
     enable_load_balancer  = false
     enable_autoscaling    = false
-    ingress_cidr_blocks   = ["10.0.0.0/16"]
     target_group_arn      = null
-    alb_security_group_id = null
     wait_for_steady_state = false
   }
 
   assert {
     condition     = length(aws_ecs_service.this.load_balancer) == 0 && aws_ecs_service.this.health_check_grace_period_seconds == null
     error_message = "No load balancer block without a load balancer."
-  }
-  assert {
-    condition     = length(aws_security_group_rule.from_alb) == 0 && tolist(aws_security_group_rule.from_cidrs[0].cidr_blocks) == tolist(["10.0.0.0/16"])
-    error_message = "Without an ALB only the given CIDRs may reach the tasks."
   }
   assert {
     condition     = length(aws_appautoscaling_target.this) == 0 && length(aws_appautoscaling_policy.cpu) == 0 && length(aws_appautoscaling_policy.requests) == 0
@@ -185,7 +169,6 @@ run "database_secrets_and_sizes" {
     log_level                  = "debug"
     environment                = { FEATURE = "on" }
     secrets                    = { DATABASE_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-abc" }
-    database_security_group_id = "sg-0db"
     capacity_provider_strategy = [{ capacity_provider = "FARGATE_SPOT", weight = 1 }]
     autoscaling                = { min_capacity = 1, max_capacity = 10, cpu_target_percent = 50 }
   }
@@ -201,10 +184,6 @@ run "database_secrets_and_sizes" {
   assert {
     condition     = !contains([for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name], "DATABASE_SECRET")
     error_message = "A secret must never appear in the plain environment."
-  }
-  assert {
-    condition     = aws_security_group_rule.to_database[0].source_security_group_id == "sg-0db" && aws_security_group_rule.to_database[0].from_port == 5432
-    error_message = "Egress to the database SG on 5432 must be allowed."
   }
   assert {
     condition     = one(aws_ecs_service.this.capacity_provider_strategy).capacity_provider == "FARGATE_SPOT"
@@ -244,6 +223,12 @@ run "rejects_bad_cluster_arn" {
   command = plan
   variables { cluster_arn = "hello" }
   expect_failures = [var.cluster_arn]
+}
+
+run "rejects_no_security_groups" {
+  command = plan
+  variables { security_group_ids = [] }
+  expect_failures = [var.security_group_ids]
 }
 
 run "rejects_no_subnets" {
@@ -343,18 +328,6 @@ run "rejects_bad_grace_period" {
   command = plan
   variables { health_check_grace_period_seconds = 7200 }
   expect_failures = [var.health_check_grace_period_seconds]
-}
-
-run "rejects_open_ingress" {
-  command = plan
-  variables { ingress_cidr_blocks = ["0.0.0.0/0"] }
-  expect_failures = [var.ingress_cidr_blocks]
-}
-
-run "rejects_bad_database_port" {
-  command = plan
-  variables { database_port = 0 }
-  expect_failures = [var.database_port]
 }
 
 run "rejects_bad_autoscaling" {

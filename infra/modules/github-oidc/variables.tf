@@ -1,0 +1,175 @@
+variable "name" {
+  description = "Name prefix of the deploy role (e.g. hello-dev -> hello-dev-github-deploy)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
+    error_message = "name must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+####  Trust: who may assume the role  ####
+
+variable "create_oidc_provider" {
+  description = "Create the account's token.actions.githubusercontent.com OIDC provider. An account has at most one: set false and pass existing_oidc_provider_arn when it exists already."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "existing_oidc_provider_arn" {
+  description = "ARN of the existing GitHub OIDC provider (used when create_oidc_provider is false)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.existing_oidc_provider_arn))
+    error_message = "existing_oidc_provider_arn must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com."
+  }
+}
+
+variable "repository" {
+  description = "The GitHub repository allowed to deploy, as owner/name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$", var.repository))
+    error_message = "repository must be owner/name (e.g. my-org/hello-server), without wildcards."
+  }
+}
+
+variable "github_environments" {
+  description = "GitHub environments whose jobs may assume the role (sub = repo:<repository>:environment:<env>). A job with `environment:` always presents this form."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for e in var.github_environments : can(regex("^[A-Za-z0-9._-]{1,255}$", e))])
+    error_message = "github_environments must be plain environment names (letters, digits, . _ -), no wildcards."
+  }
+}
+
+variable "github_branches" {
+  description = "Branches whose jobs (without an environment) may assume the role (sub = repo:<repository>:ref:refs/heads/<branch>)."
+  type        = list(string)
+  default     = ["main"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for b in var.github_branches : can(regex("^[A-Za-z0-9._/-]{1,255}$", b)) && !strcontains(b, "..")])
+    error_message = "github_branches must be plain branch names (letters, digits, . _ / -), no wildcards."
+  }
+}
+
+variable "max_session_duration" {
+  description = "Maximum session length of the deploy role, in seconds."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
+    error_message = "max_session_duration must be 3600-43200 seconds."
+  }
+}
+
+####  Permissions: exactly what a deploy (docs/decisions/0001) needs  ####
+
+variable "ecr_repository_arn" {
+  description = "The ECR repository the pipeline pushes to."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/.+", var.ecr_repository_arn))
+    error_message = "ecr_repository_arn must be an ECR repository ARN."
+  }
+}
+
+variable "state_bucket_name" {
+  description = "The Terraform state bucket."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name))
+    error_message = "state_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "state_kms_key_arn" {
+  description = "KMS key that encrypts the state bucket, if it is a customer-managed key (kms:Decrypt/GenerateDataKey on exactly it); null for SSE-S3."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.state_kms_key_arn))
+    error_message = "state_kms_key_arn must be a KMS key ARN or null."
+  }
+}
+
+variable "platform_state_key" {
+  description = "State object of the platform root (read only), e.g. platform/dev.tfstate."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+\\.tfstate$", var.platform_state_key))
+    error_message = "platform_state_key must be an object key ending in .tfstate, without wildcards."
+  }
+}
+
+variable "service_state_key" {
+  description = "State object of the service root (read/write, with its .tflock), e.g. service/dev.tfstate."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+\\.tfstate$", var.service_state_key))
+    error_message = "service_state_key must be an object key ending in .tfstate, without wildcards."
+  }
+}
+
+variable "ecs_service_arn" {
+  description = "ARN of the ECS service deploys update (arn:aws:ecs:<region>:<account>:service/<cluster>/<service>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:service/[^/*]+/[^/*]+$", var.ecs_service_arn))
+    error_message = "ecs_service_arn must be arn:aws:ecs:<region>:<account>:service/<cluster>/<service>."
+  }
+}
+
+variable "task_definition_family" {
+  description = "Task definition family the deploys register."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.task_definition_family))
+    error_message = "task_definition_family must be letters, digits, hyphens and underscores."
+  }
+}
+
+variable "task_role_arns" {
+  description = "The task execution role and the task role: the only roles the deploy may pass (to ecs-tasks.amazonaws.com)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.task_role_arns) >= 1 && alltrue([for a in var.task_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[^*]+$", a))])
+    error_message = "task_role_arns must be one or more IAM role ARNs without wildcards."
+  }
+}
+
+variable "image_tag_parameter_arn" {
+  description = "ARN of the SSM parameter holding the deployed image tag."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[^*]+$", var.image_tag_parameter_arn))
+    error_message = "image_tag_parameter_arn must be an SSM parameter ARN without wildcards."
+  }
+}
