@@ -52,7 +52,11 @@ args+=(app)
 
 container_log "building $IMAGE_NAME:$IMAGE_TAG with $CONTAINER_ENGINE (VERSION=$VERSION GIT_SHA=$GIT_SHA BUILD_TIME=$BUILD_TIME${BUILDER_IMAGE:+ BUILDER_IMAGE=$BUILDER_IMAGE})"
 start=$(date +%s)
-nice -n 10 "$CONTAINER_ENGINE" "${args[@]}" >&2
+# buildah keeps RUN cache mounts (apt, ccache) under $TMPDIR/buildah-cache:
+# keep them with the rest of the project's container state.
+cache_tmp=${CONTAINER_DIR:-$ROOT/build/containers}/tmp
+mkdir -p "$cache_tmp"
+TMPDIR=$cache_tmp nice -n 10 "$CONTAINER_ENGINE" "${args[@]}" >&2
 size=$("$CONTAINER_ENGINE" image inspect -f '{{.Size}}' "$IMAGE_NAME:$IMAGE_TAG")
 container_log "built $IMAGE_NAME:$IMAGE_TAG${EXTRA_TAGS:+ (also: $EXTRA_TAGS)} in $(( $(date +%s) - start )) s; size $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB uncompressed)"
 echo "$IMAGE_NAME:$IMAGE_TAG"
