@@ -111,11 +111,13 @@ done
 export AWS_REGION=$region AWS_DEFAULT_REGION=$region
 aws_() { aws --output text "$@"; }
 
-status=$(aws_ ecs describe-clusters --clusters "$cluster" --query 'clusters[0].status' 2>&1) ||
-  fail_early "cannot describe ECS cluster $cluster: $status"
-[ "$status" = ACTIVE ] || fail_early "ECS cluster '$cluster' not found in $region (status: $status); apply infra/platform for env $env first"
-status=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].status' 2>&1) ||
-  fail_early "cannot describe ECS service $service: $status"
+# (DescribeServices also answers for the cluster: the deploy role needs no more.)
+if ! status=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].status' 2>&1); then
+  case "$status" in
+    *ClusterNotFound*) fail_early "ECS cluster '$cluster' not found in $region; apply infra/platform for env $env first" ;;
+    *) fail_early "cannot describe ECS service $service in cluster $cluster: $status" ;;
+  esac
+fi
 case "$status" in
   ACTIVE) step "service $service in cluster $cluster is ACTIVE" ;;
   None | INACTIVE) step "service $service does not exist yet in cluster $cluster: this deploy creates it" ;;
