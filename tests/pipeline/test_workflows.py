@@ -267,7 +267,9 @@ class Shape(unittest.TestCase):
         self.assertIn("GIT_SHA=${{ github.sha }}", build["build-args"])
         self.assertIn("org.opencontainers.image.revision=${{ github.sha }}", build["labels"])
         runs = "\n".join(s.get("run", "") for s in job["steps"])
-        self.assertIn('scripts/deploy.sh --env "$DEPLOY_ENV" --tag "$GITHUB_SHA"', runs)
+        self.assertIn('scripts/deploy.sh --env "$DEPLOY_ENV" --tag "$DEPLOY_TAG"', runs)
+        self.assertEqual(job["env"]["DEPLOY_TAG"], "${{ inputs.image_tag || github.sha }}")
+        self.assertEqual(job["if"], "github.ref == 'refs/heads/main'")
 
     def test_infra_plans_each_env_and_applies_through_environments(self):
         jobs = self.wf["infra.yml"].data["jobs"]
