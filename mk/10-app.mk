@@ -29,3 +29,36 @@ fmt: ## Format the C++ sources in place
 lint: $(APP_BUILD)/release/build.ninja ## clang-format check and clang-tidy over app/src
 	clang-format --dry-run -Werror $(APP_SOURCES)
 	$(APP_NICE) clang-tidy -p $(APP_BUILD)/release --quiet $(filter $(APP_DIR)/src/%.cpp,$(APP_SOURCES))
+
+# ---- test suites ------------------------------------------------------------
+TEST_SUITES += app-format app-unit app-static app-fuzz
+.PHONY: test-app-format test-app-unit test-app-static test-app-fuzz
+
+# One "file: ok/FAILED" line per file, then the count.
+test-app-format:
+	@pass=0; fail=0; for f in $(APP_SOURCES); do \
+	  if clang-format --dry-run -Werror "$$f" >/dev/null 2>&1; then pass=$$((pass+1)); \
+	  else echo "not formatted: $$f (make fmt)"; clang-format --dry-run -Werror "$$f" 2>&1 | head -n 6; fail=$$((fail+1)); fi; \
+	done; echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+# GoogleTest, built in the release tree (shares objects with `make build`).
+test-app-unit: $(APP_BUILD)/release/build.ninja
+	@$(APP_NICE) cmake --build $(APP_BUILD)/release --target unit_tests -j 2 >$(APP_BUILD)/unit-build.log 2>&1 \
+	  || { tail -n 40 $(APP_BUILD)/unit-build.log; echo "0 passed, 1 failed"; exit 1; }
+	@set -o pipefail; $(APP_BUILD)/release/unit_tests --gtest_brief=1 2>&1 | tee $(APP_BUILD)/unit.log; rc=$$?; \
+	pass=$$(sed -nE 's/^\[  PASSED  \] ([0-9]+) tests?\..*/\1/p' $(APP_BUILD)/unit.log | tail -n 1); \
+	fail=$$(sed -nE 's/^\[  FAILED  \] ([0-9]+) tests?, listed below.*/\1/p' $(APP_BUILD)/unit.log | tail -n 1); \
+	pass=$${pass:-0}; fail=$${fail:-0}; if [ $$rc -ne 0 ] && [ $$fail -eq 0 ]; then fail=1; fi; \
+	echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+# The shipped binary is fully static and serves from an empty root filesystem.
+test-app-static: build
+	@bash app/tests/unit/static_test.sh $(APP_BUILD)/release/server
+
+# libFuzzer over the request path (Beast parser + router + serializer).
+# New inputs go to a scratch corpus; the committed seeds are read only.
+FUZZ_SECONDS ?= 60
+test-app-fuzz: $(APP_BUILD)/fuzz/build.ninja
+	@$(APP_NICE) cmake --build $(APP_BUILD)/fuzz --target fuzz_request -j 2 >$(APP_BUILD)/fuzz-build.log 2>&1 \
+	  || { tail -n 40 $(APP_BUILD)/fuzz-build.log; echo "0 passed, 1 failed"; exit 1; }
+	@bash app/fuzz/run.sh $(APP_BUILD)/fuzz/fuzz_request app/fuzz/corpus $(APP_BUILD)/fuzz/work $(FUZZ_SECONDS)

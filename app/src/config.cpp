@@ -31,8 +31,7 @@ struct Setting {
 };
 
 template <class T>
-std::function<bool(Config&, std::string_view)> uint_setting(T Config::*field, std::uint64_t min,
-                                                             std::uint64_t max) {
+std::function<bool(Config&, std::string_view)> uint_setting(T Config::*field, std::uint64_t min, std::uint64_t max) {
   return [=](Config& c, std::string_view s) {
     const auto v = parse_uint(s, min, max);
     if (v) c.*field = static_cast<T>(*v);
@@ -133,7 +132,8 @@ ParseResult parse_config(const std::vector<std::string_view>& args, const EnvLoo
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h" || arg == "--version" || arg == "--healthcheck") {
-      if (!mode) mode = arg == "--version" ? Action::version : arg == "--healthcheck" ? Action::healthcheck : Action::help;
+      if (!mode)
+        mode = arg == "--version" ? Action::version : arg == "--healthcheck" ? Action::healthcheck : Action::help;
       continue;
     }
     std::string_view name = arg;

@@ -246,8 +246,7 @@ void Connection::finish_request() {
   ++queued_;
   im.parser.reset();
   if (!config_.access_log || !log_.enabled(Level::info)) return;
-  const string_view client =
-      im.head.forwarded_for.empty() ? string_view(peer_) : last_forwarded(im.head.forwarded_for);
+  const string_view client = im.head.forwarded_for.empty() ? string_view(peer_) : last_forwarded(im.head.forwarded_for);
   std::string& buf = im.scratch;
   JsonObject obj = Logger::begin(buf, Level::info, "request");
   obj.str("method", im.head.method)

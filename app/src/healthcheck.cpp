@@ -30,16 +30,16 @@ bool healthcheck(std::uint16_t port, std::string& error) {
         error = "cannot send request: " + ec.message();
         return;
       }
-      net::async_read_until(socket, net::dynamic_buffer(response, 4096), "\r\n",
-                            [&](const error_code& ec, std::size_t n) {
-                              if (ec) {
-                                error = "no response: " + ec.message();
-                                return;
-                              }
-                              const std::string status_line = response.substr(0, n - 2);
-                              ok = status_line.rfind("HTTP/1.1 200 ", 0) == 0 || status_line.rfind("HTTP/1.0 200 ", 0) == 0;
-                              if (!ok) error = "unhealthy: " + status_line;
-                            });
+      net::async_read_until(
+          socket, net::dynamic_buffer(response, 4096), "\r\n", [&](const error_code& ec, std::size_t n) {
+            if (ec) {
+              error = "no response: " + ec.message();
+              return;
+            }
+            const std::string status_line = response.substr(0, n - 2);
+            ok = status_line.rfind("HTTP/1.1 200 ", 0) == 0 || status_line.rfind("HTTP/1.0 200 ", 0) == 0;
+            if (!ok) error = "unhealthy: " + status_line;
+          });
     });
   });
   ioc.run_for(std::chrono::seconds(2));

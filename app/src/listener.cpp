@@ -7,8 +7,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
-Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log,
-                   SessionSet& sessions)
+Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log, SessionSet& sessions)
     : ioc_(ioc),
       strand_(net::make_strand(ioc)),
       acceptor_(strand_),

@@ -21,12 +21,8 @@ int main(int argc, char** argv) {
   const auto& build = app::build_info();
 
   switch (parsed.action) {
-    case app::Action::fail:
-      std::fprintf(stderr, "server: %s\n", parsed.error.c_str());
-      return 2;
-    case app::Action::help:
-      std::fwrite(app::usage().data(), 1, app::usage().size(), stdout);
-      return 0;
+    case app::Action::fail: std::fprintf(stderr, "server: %s\n", parsed.error.c_str()); return 2;
+    case app::Action::help: std::fwrite(app::usage().data(), 1, app::usage().size(), stdout); return 0;
     case app::Action::version:
       std::printf("server %.*s (%.*s, built %.*s)\n", static_cast<int>(build.version.size()), build.version.data(),
                   static_cast<int>(build.commit.size()), build.commit.data(), static_cast<int>(build.build_time.size()),
@@ -38,8 +34,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "server: healthcheck failed: %s\n", error.c_str());
       return 1;
     }
-    case app::Action::run:
-      break;
+    case app::Action::run: break;
   }
 
   if (config.threads == 0) config.threads = app::default_threads();

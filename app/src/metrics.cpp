@@ -9,11 +9,11 @@ namespace app {
 namespace {
 
 constexpr std::array<std::string_view, kRouteCount> kRouteNames = {"/",        "/healthz", "/readyz",
-                                                                    "/version", "/metrics", "unmatched"};
-constexpr std::array<std::string_view, kMethodCount> kMethods = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
-                                                                 "PATCH",   "OPTIONS", "CONNECT", "TRACE", "other"};
+                                                                   "/version", "/metrics", "unmatched"};
+constexpr std::array<std::string_view, kMethodCount> kMethods = {"GET",   "HEAD",    "POST",    "PUT",   "DELETE",
+                                                                 "PATCH", "OPTIONS", "CONNECT", "TRACE", "other"};
 constexpr std::array<std::int64_t, kBucketCount> kBucketNs = {
-    500'000,     1'000'000,     2'500'000,     5'000'000,     10'000'000,    25'000'000,    50'000'000,
+    500'000,     1'000'000,   2'500'000,   5'000'000,     10'000'000,    25'000'000,    50'000'000,
     100'000'000, 250'000'000, 500'000'000, 1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
 constexpr std::array<std::string_view, kBucketCount> kBucketLabels = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
@@ -144,7 +144,7 @@ void Metrics::expose(std::string& out, const BuildInfo& build) const {
   for (std::size_t m = 0; m < kMethodCount; ++m) {
     for (std::size_t r = 0; r < kRouteCount; ++r) {
       for (std::size_t c = 0; c < kCodeCount; ++c) {
-        const auto n = sum_shards([&](Shard& s) -> auto& { return s.requests[m][r][c]; });
+        const auto n = sum_shards([&](Shard & s) -> auto& { return s.requests[m][r][c]; });
         if (n == 0) continue;
         out += "http_requests_total";
         labels(m, r);
@@ -164,7 +164,7 @@ void Metrics::expose(std::string& out, const BuildInfo& build) const {
       std::uint64_t counts[kBucketCount + 1];
       std::uint64_t total = 0;
       for (std::size_t b = 0; b <= kBucketCount; ++b) {
-        counts[b] = sum_shards([&](Shard& s) -> auto& { return s.buckets[m][r][b]; });
+        counts[b] = sum_shards([&](Shard & s) -> auto& { return s.buckets[m][r][b]; });
         total += counts[b];
       }
       if (total == 0) continue;
@@ -179,7 +179,7 @@ void Metrics::expose(std::string& out, const BuildInfo& build) const {
         append_int(out, static_cast<std::int64_t>(cumulative));
         out += '\n';
       }
-      const auto ns = sum_shards([&](Shard& s) -> auto& { return s.sum_ns[m][r]; });
+      const auto ns = sum_shards([&](Shard & s) -> auto& { return s.sum_ns[m][r]; });
       out += "http_request_duration_seconds_sum";
       labels(m, r);
       out += "} ";

@@ -11,8 +11,8 @@ namespace app {
 
 struct ResponseMeta {
   std::string_view request_id;
-  bool head = false;        // HEAD: headers (with Content-Length) but no body
-  bool close = false;       // "Connection: close", the connection ends after it
+  bool head = false;           // HEAD: headers (with Content-Length) but no body
+  bool close = false;          // "Connection: close", the connection ends after it
   bool keep_alive_10 = false;  // an HTTP/1.0 client asked for keep-alive
 };
 

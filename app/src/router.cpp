@@ -59,12 +59,8 @@ void route(const Request& req, const AppState& state, Response& res) {
     return;
   }
   switch (res.route) {
-    case Route::root:
-      set(res, 200, kText, "Hello, World!");
-      break;
-    case Route::healthz:
-      set(res, 200, kJson, R"({"status":"ok"})");
-      break;
+    case Route::root: set(res, 200, kText, "Hello, World!"); break;
+    case Route::healthz: set(res, 200, kJson, R"({"status":"ok"})"); break;
     case Route::readyz:
       if (state.draining.load(std::memory_order_relaxed)) {
         set(res, 503, kJson, R"({"status":"draining"})");
@@ -88,8 +84,7 @@ void route(const Request& req, const AppState& state, Response& res) {
       res.body.clear();
       state.metrics.expose(res.body, state.build);
       break;
-    case Route::unmatched:
-      break;  // handled above
+    case Route::unmatched: break;  // handled above
   }
 }
 

@@ -64,7 +64,8 @@ class Drain {
       finished_ = true;
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    log_event(log_, Level::info, "drain_finished", [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
+    log_event(log_, Level::info, "drain_finished",
+              [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
     if (forced) sessions_.close_all();
     ioc_.stop();
   }
@@ -97,7 +98,8 @@ int run_server(const Config& config, const Logger& log) {
     log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
     return 1;
   }
-  log_event(log, Level::info, "listening", [&](JsonObject& o) { o.str("address", config.host).num("port", listener->port()); });
+  log_event(log, Level::info, "listening",
+            [&](JsonObject& o) { o.str("address", config.host).num("port", listener->port()); });
 
   Drain drain(ioc, config, log, state, sessions, *listener);
   net::signal_set signals(ioc, SIGINT, SIGTERM);

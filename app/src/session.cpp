@@ -157,9 +157,8 @@ void Session::do_read() {
   const auto buf = conn_.read_buffer();
   if (buf.size() == 0) return;  // full: process() answers before this can happen
   reading_ = true;
-  socket_.async_read_some(buf, [self = shared_from_this()](const error_code& ec, std::size_t n) {
-    self->on_read(ec, n);
-  });
+  socket_.async_read_some(buf,
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
 }
 
 void Session::on_read(const error_code& ec, std::size_t n) {
@@ -196,9 +195,7 @@ void Session::pump() {
       }
       do_read();
       break;
-    case Connection::Next::wait:
-      paused_ = true;
-      break;
+    case Connection::Next::wait: paused_ = true; break;
     case Connection::Next::close:
       closing_ = true;
       if (!writing_) finish();
@@ -215,9 +212,8 @@ void Session::flush(Clock::time_point now) {
   out_count_ = 0;
   writing_ = true;
   write_start_ = now;
-  net::async_write(socket_, net::buffer(write_buf_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
-    self->on_write(ec, n);
-  });
+  net::async_write(socket_, net::buffer(write_buf_),
+                   [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_write(ec, n); });
 }
 
 void Session::on_write(const error_code& ec, std::size_t) {

@@ -70,7 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   AppState& state_;
   SessionSet& set_;
   Connection conn_;
-  std::string out_;      // responses waiting for the current write to finish
+  std::string out_;        // responses waiting for the current write to finish
   std::string write_buf_;  // bytes being written
   std::size_t out_count_ = 0, writing_count_ = 0;
   Clock::time_point deadline_{}, write_start_{};

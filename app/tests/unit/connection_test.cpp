@@ -1,0 +1,242 @@
+// The protocol core driven from memory: what a client sends, what it gets.
+#include "connection.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace app {
+namespace {
+
+class ConnectionTest : public ::testing::Test {
+ protected:
+  ConnectionTest() { config_.access_log = false; }
+
+  // Feeds `bytes` (in pieces of `chunk`) and returns everything answered.
+  std::string send(std::string_view bytes, std::size_t chunk = 1 << 20) {
+    std::string out;
+    while (!bytes.empty()) {
+      auto buf = conn().read_buffer();
+      const std::size_t n = std::min({buf.size(), bytes.size(), chunk});
+      if (n == 0) break;
+      std::memcpy(buf.data(), bytes.data(), n);
+      conn().commit(n);
+      bytes.remove_prefix(n);
+      last_ = conn().process(out, Connection::Clock::now());
+      conn().written(last_.responses);
+      if (last_.next == Connection::Next::close) break;
+    }
+    return out;
+  }
+  Connection& conn() {
+    if (!conn_) conn_ = std::make_unique<Connection>(config_, state_, log_, "10.0.0.1");
+    return *conn_;
+  }
+  static int count(const std::string& s, std::string_view what) {
+    int n = 0;
+    for (auto pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + 1)) ++n;
+    return n;
+  }
+
+  Config config_;
+  Metrics metrics_;
+  AppState state_{metrics_, build_info()};
+  Logger log_{Level::error};
+  std::unique_ptr<Connection> conn_;
+  Connection::Step last_{Connection::Next::read, 0};
+};
+
+TEST_F(ConnectionTest, SimpleGetKeepsAlive) {
+  const auto out = send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_NE(out.find("Hello, World!"), std::string::npos);
+  EXPECT_EQ(out.find("Connection: close"), std::string::npos);
+  EXPECT_EQ(last_.next, Connection::Next::read);
+}
+
+TEST_F(ConnectionTest, ByteAtATime) {
+  const auto out = send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+  EXPECT_NE(out.find(R"({"status":"ok"})"), std::string::npos);
+}
+
+TEST_F(ConnectionTest, PipelinedAnsweredInOrder) {
+  const auto out = send(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto a = out.find("{\"status\":\"ok\"}"), b = out.find("not_found"), c = out.find("Hello, World!");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(c, std::string::npos);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_EQ(last_.responses, 3u);
+}
+
+TEST_F(ConnectionTest, QueueBoundPausesReading) {
+  std::string many;
+  for (int i = 0; i < 20; ++i) many += "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  auto buf = conn().read_buffer();
+  ASSERT_GE(buf.size(), many.size());
+  std::memcpy(buf.data(), many.data(), many.size());
+  conn().commit(many.size());
+  std::string out;
+  auto step = conn().process(out, Connection::Clock::now());
+  EXPECT_EQ(step.responses, Connection::kMaxQueued);
+  EXPECT_EQ(step.next, Connection::Next::wait);
+  conn().written(step.responses);
+  step = conn().process(out, Connection::Clock::now());
+  EXPECT_EQ(step.responses, 4u);
+  EXPECT_EQ(count(out, "HTTP/1.1 200"), 20);
+}
+
+TEST_F(ConnectionTest, HeadHasNoBody) {
+  const auto out = send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(out.find("Content-Length: 13\r\n"), std::string::npos);
+  EXPECT_EQ(out.find("Hello"), std::string::npos);
+}
+
+TEST_F(ConnectionTest, Http10ClosesUnlessKeepAlive) {
+  auto out = send("GET / HTTP/1.0\r\n\r\n");
+  EXPECT_NE(out.find("Connection: close"), std::string::npos);
+  EXPECT_EQ(last_.next, Connection::Next::close);
+  conn_.reset();
+  out = send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_NE(out.find("Connection: keep-alive"), std::string::npos);
+  EXPECT_EQ(last_.next, Connection::Next::read);
+}
+
+TEST_F(ConnectionTest, ConnectionCloseHonoured) {
+  const auto out = send("GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(count(out, "HTTP/1.1 200"), 1);
+  EXPECT_NE(out.find("Connection: close"), std::string::npos);
+  EXPECT_EQ(last_.next, Connection::Next::close);
+}
+
+struct Bad {
+  const char* name;
+  const char* request;
+  int status;
+};
+
+class ConnectionBad : public ConnectionTest, public ::testing::WithParamInterface<Bad> {};
+
+TEST_P(ConnectionBad, AnsweredThenClosed) {
+  const auto& p = GetParam();
+  config_.max_header_bytes = 1024;
+  config_.max_body_bytes = 16;
+  const auto out = send(p.request);
+  EXPECT_EQ(out.rfind("HTTP/1.1 " + std::to_string(p.status) + " ", 0), 0u) << out;
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_NE(out.find("\"request_id\":"), std::string::npos);
+  EXPECT_EQ(last_.next, Connection::Next::close);
+}
+
+const std::string kHugeHeader = "GET / HTTP/1.1\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n";
+const std::string kHugeLine = "GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n\r\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    All, ConnectionBad,
+    ::testing::Values(
+        Bad{"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400},
+        Bad{"bad_version", "GET / HTTP/2.0\r\n\r\n", 400}, Bad{"no_version", "GET /\r\n\r\n", 400},
+        Bad{"bad_header", "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n", 400},
+        Bad{"bad_content_length", "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400},
+        Bad{"two_content_lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
+        Bad{"cl_then_te", "POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+        Bad{"te_then_cl", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
+        Bad{"te_gzip_then_cl", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", 400},
+        Bad{"te_not_chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
+        Bad{"bad_chunk", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+        Bad{"header_too_large", kHugeHeader.c_str(), 431}, Bad{"target_too_large", kHugeLine.c_str(), 431},
+        Bad{"body_too_large", "POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", 413},
+        Bad{"chunked_too_large",
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nx\r\n0\r\n\r\n", 413}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(ConnectionTest, BodiesWithinLimitAreReadAndDiscarded) {
+  config_.max_body_bytes = 16;
+  const auto out = send(
+      "POST /nope HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+      "POST /nope HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+      "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(count(out, "HTTP/1.1 404"), 2);
+  EXPECT_EQ(count(out, "HTTP/1.1 200"), 1);
+}
+
+TEST_F(ConnectionTest, ErrorAfterGoodRequestsKeepsOrder) {
+  const auto out = send("GET / HTTP/1.1\r\n\r\nBROKEN\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+  const auto ok = out.find("HTTP/1.1 200");
+  const auto bad = out.find("HTTP/1.1 400");
+  EXPECT_LT(ok, bad);
+  EXPECT_EQ(count(out, "HTTP/1.1 "), 2);  // nothing after the error
+}
+
+TEST_F(ConnectionTest, RequestIdEchoedSanitisedOrGenerated) {
+  auto out = send("GET / HTTP/1.1\r\nX-Request-Id: abc-123\r\n\r\n");
+  EXPECT_NE(out.find("X-Request-Id: abc-123\r\n"), std::string::npos);
+  out = send("GET / HTTP/1.1\r\nx-request-id: a b<c>\r\n\r\n");
+  EXPECT_NE(out.find("X-Request-Id: abc\r\n"), std::string::npos);
+  out = send("GET / HTTP/1.1\r\n\r\n");
+  const auto pos = out.find("X-Request-Id: ");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_EQ(out.find("\r\n", pos) - pos - 14, 32u);
+}
+
+TEST_F(ConnectionTest, TimeoutAnswers408OnlyIfRequestStarted) {
+  std::string out;
+  EXPECT_FALSE(conn().timeout(out, Connection::Clock::now()));
+  send("GET / HTTP/1.1\r\nHost:");
+  EXPECT_TRUE(conn().request_started());
+  EXPECT_TRUE(conn().timeout(out, Connection::Clock::now()));
+  EXPECT_EQ(out.rfind("HTTP/1.1 408 ", 0), 0u);
+  EXPECT_NE(out.find("Connection: close"), std::string::npos);
+}
+
+TEST_F(ConnectionTest, DrainingClosesAfterCurrentResponse) {
+  send("GET / HTTP/1.1\r\nHost: x\r\n");
+  state_.draining = true;
+  const auto out = send("\r\nGET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(count(out, "HTTP/1.1 200"), 1);
+  EXPECT_NE(out.find("Connection: close"), std::string::npos);
+  EXPECT_EQ(last_.next, Connection::Next::close);
+}
+
+TEST_F(ConnectionTest, InFlightReturnsToZero) {
+  send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nHo");
+  EXPECT_EQ(metrics_.in_flight(), 1);  // the partial third request
+  conn_.reset();
+  EXPECT_EQ(metrics_.in_flight(), 0);
+}
+
+TEST_F(ConnectionTest, AccessLogLineIsJson) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  config_.access_log = true;
+  Logger log(Level::info, fds[1]);
+  Connection c(config_, state_, log, "10.0.0.1");
+  const std::string req = "GET /x?\"y HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1, 2.2.2.2\r\nUser-Agent: t\"\xFF\r\n\r\n";
+  auto buf = c.read_buffer();
+  std::memcpy(buf.data(), req.data(), req.size());
+  c.commit(req.size());
+  std::string out;
+  c.process(out, Connection::Clock::now());
+  close(fds[1]);
+  char line[2048];
+  const auto n = read(fds[0], line, sizeof line);
+  close(fds[0]);
+  ASSERT_GT(n, 0);
+  const std::string s(line, static_cast<std::size_t>(n));
+  EXPECT_EQ(s.back(), '\n');
+  EXPECT_NE(s.find(R"("event":"request")"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("path":"/x?\"y")"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("client":"2.2.2.2")"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("peer":"10.0.0.1")"), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("route":"unmatched")"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"user_agent\":\"t\\\"\xEF\xBF\xBD\""), std::string::npos) << s;
+  EXPECT_NE(s.find(R"("status":404)"), std::string::npos) << s;
+}
+
+}  // namespace
+}  // namespace app
