@@ -28,6 +28,8 @@ def make_targets_named(text):
     found = set()
     for chunk in code:
         for line in chunk.splitlines():
+            # Placeholders (<an earlier sha>) and $(...) are values, not targets.
+            line = re.sub(r"\$\([^)]*\)|<[^>]*>", "X", line)
             for m in re.finditer(r"(?:^|[\s;&|(])make\s+(.*)", line):
                 rest = re.split(r"\s#|;|&&|\|\||\||\)", m.group(1))[0]
                 try:
@@ -55,8 +57,9 @@ def makefile_targets():
 
 class DocsCommandsExist(unittest.TestCase):
     def test_parser_finds_commands(self):
-        sample = "Run `make up`.\n```sh\nmake test SUITES=\"docs stack\"  # subset\nmake deploy ENV=dev TAG=abc\n```\n"
-        self.assertEqual(make_targets_named(sample), {"up", "test", "deploy"})
+        sample = ("Run `make up`.\n```sh\nmake test SUITES=\"docs stack\"  # subset\nmake deploy ENV=dev TAG=abc\n"
+                  "make image IMAGE_TAG=$(git rev-parse HEAD)\nmake deploy ENV=dev TAG=<an earlier sha>\n```\n")
+        self.assertEqual(make_targets_named(sample), {"up", "test", "deploy", "image"})
 
     def test_readme_names_the_quickstart_commands(self):
         with open(os.path.join(ROOT, "README.md")) as f:
