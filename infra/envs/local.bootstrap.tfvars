@@ -1,0 +1,3 @@
+# infra/bootstrap in the emulator: moto applies Deny statements without their
+# conditions, so the TLS-only bucket policy would lock the S3 backend out.
+enforce_tls = false

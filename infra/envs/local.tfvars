@@ -1,0 +1,34 @@
+# local: the AWS emulator (scripts/emulator.sh; moto). Every flag the
+# emulator supports is on; see "Emulator gaps" in infra/README.md.
+environment = "local"
+region      = "us-east-1"
+max_retries = 1 # an unsupported call fails fast instead of retrying for minutes
+
+nat_mode             = "single"
+enable_vpc_endpoints = true
+enable_flow_logs     = true
+
+enable_alb   = true
+enable_https = false # the integration test imports a self-signed certificate and turns it on
+enable_waf   = true
+
+enable_database = false # moto's RDS lacks RDS-managed master passwords; see Emulator gaps
+
+create_github_oidc  = true
+github_repository   = "my-org/hello-server"
+github_environments = ["local"]
+github_branches     = ["main"]
+
+ecr_force_delete = true
+alarm_emails     = ["ops@example.com"]
+
+enable_autoscaling = true
+service = {
+  cpu                   = 256
+  memory                = 512
+  cpu_architecture      = "X86_64"
+  desired_count         = 1 # = MOTO_ECS_SERVICE_RUNNING, so the steady-state wait ends
+  min_capacity          = 1
+  max_capacity          = 2
+  wait_for_steady_state = true
+}

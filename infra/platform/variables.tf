@@ -1,0 +1,348 @@
+####  Identity and placement  ####
+
+variable "name" {
+  description = "Application name; resources are named <name>-<environment>."
+  type        = string
+  default     = "hello"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}[a-z0-9]$", var.name))
+    error_message = "name must be 3-16 lowercase letters, digits or hyphens, starting with a letter (names derived from it must fit AWS's 32-character limits)."
+  }
+}
+
+variable "environment" {
+  description = "Environment name (dev, prod, local, ...)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "environment must be 2-10 lowercase letters or digits, starting with a letter."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the whole stack: the one-line change for another region."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as us-east-1 or eu-west-2."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags on every resource (Project, Environment and ManagedBy are always set)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "max_retries" {
+  description = "AWS provider retries of a failed call (the emulator uses 1 to fail fast)."
+  type        = number
+  default     = 25
+  nullable    = false
+
+  validation {
+    condition     = var.max_retries >= 0 && var.max_retries <= 50
+    error_message = "max_retries must be 0-50."
+  }
+}
+
+variable "state_bucket" {
+  description = "The Terraform state bucket (scripts/tf.sh passes it): the deploy role may read/write only its service state objects."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be a valid S3 bucket name."
+  }
+}
+
+variable "state_kms_key_arn" {
+  description = "Customer-managed KMS key of the state bucket, if any (the deploy role needs it); null for SSE-S3."
+  type        = string
+  default     = null
+}
+
+####  Network  ####
+
+variable "vpc_cidr" {
+  description = "CIDR block of the VPC."
+  type        = string
+  default     = "10.0.0.0/16"
+  nullable    = false
+}
+
+variable "az_count" {
+  description = "Availability zones to spread subnets over (2 or more)."
+  type        = number
+  default     = 2
+  nullable    = false
+}
+
+variable "nat_mode" {
+  description = "NAT gateways: \"single\" (cheap), \"per_az\" (resilient), \"none\" (needs enable_vpc_endpoints)."
+  type        = string
+  default     = "single"
+  nullable    = false
+
+  validation {
+    condition     = contains(["single", "per_az", "none"], var.nat_mode)
+    error_message = "nat_mode must be \"single\", \"per_az\" or \"none\"."
+  }
+}
+
+variable "enable_vpc_endpoints" {
+  description = "VPC endpoints (S3 gateway; ECR api/dkr, logs interface) so tasks reach AWS without NAT."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "interface_endpoints_extra" {
+  description = "Extra interface endpoints (e.g. [\"secretsmanager\", \"ssm\"])."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "enable_flow_logs" {
+  description = "VPC flow logs to CloudWatch Logs."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "flow_logs_retention_days" {
+  description = "Retention of the flow logs, in days."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+####  Registry  ####
+
+variable "ecr_keep_tagged_images" {
+  description = "Tagged images the ECR lifecycle policy keeps."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+variable "ecr_untagged_expire_days" {
+  description = "Days after which untagged images expire."
+  type        = number
+  default     = 7
+  nullable    = false
+}
+
+variable "ecr_force_delete" {
+  description = "Let destroy delete the repository with its images (dev and the emulator only)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+####  Cluster and logs  ####
+
+variable "container_insights" {
+  description = "Container Insights: \"enabled\", \"enhanced\" or \"disabled\"."
+  type        = string
+  default     = "enabled"
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  description = "Retention of the container logs, in days."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key of the container log group; null for CloudWatch's default encryption."
+  type        = string
+  default     = null
+}
+
+####  Load balancer, HTTPS, WAF  ####
+
+variable "enable_alb" {
+  description = "Public ALB in front of the service. Off: no ALB, WAF or ALB alarms; tasks accept the container port from inside the VPC only."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "enable_https" {
+  description = "HTTPS listener (TLS 1.3 policy) with certificate_arn, HTTP redirected to HTTPS."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate of the HTTPS listener (required with enable_https)."
+  type        = string
+  default     = null
+}
+
+variable "alb_ingress_cidr_blocks" {
+  description = "Clients allowed to reach the ALB on 80/443."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+  nullable    = false
+}
+
+variable "alb_access_logs" {
+  description = "ALB access logs to an S3 bucket the load-balancer module creates."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "alb_deletion_protection" {
+  description = "Deletion protection on the ALB (prod)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "enable_waf" {
+  description = "WAFv2 web ACL on the ALB (AWS managed rules + per-IP rate limit). Needs enable_alb."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "waf_rate_limit_per_5min" {
+  description = "Requests per client IP per 5 minutes before WAF blocks it."
+  type        = number
+  default     = 2000
+  nullable    = false
+}
+
+variable "waf_logging" {
+  description = "WAF logs to CloudWatch Logs."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+####  Database (optional)  ####
+
+variable "enable_database" {
+  description = "PostgreSQL on RDS in the private subnets, open only to the tasks; its secret goes to the container as ECS secrets."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "database" {
+  description = "Database settings (used with enable_database)."
+  type = object({
+    engine_version        = optional(string, "16")
+    instance_class        = optional(string, "db.t4g.micro")
+    multi_az              = optional(bool, false)
+    backup_retention_days = optional(number, 7)
+    deletion_protection   = optional(bool, true)
+    skip_final_snapshot   = optional(bool, false)
+  })
+  default  = {}
+  nullable = false
+}
+
+####  GitHub OIDC deploy role  ####
+
+variable "create_github_oidc" {
+  description = "Create the GitHub Actions deploy role (and the OIDC provider unless github_oidc_provider_arn is given)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "github_oidc_provider_arn" {
+  description = "Existing GitHub OIDC provider of the account (one per account); null creates it."
+  type        = string
+  default     = null
+}
+
+variable "github_repository" {
+  description = "owner/name of the repository allowed to deploy (required with create_github_oidc)."
+  type        = string
+  default     = null
+}
+
+variable "github_environments" {
+  description = "GitHub environments allowed to deploy."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "github_branches" {
+  description = "Branches allowed to deploy (jobs without an environment)."
+  type        = list(string)
+  default     = ["main"]
+  nullable    = false
+}
+
+####  Observability  ####
+
+variable "alarm_emails" {
+  description = "Email addresses that receive the alarms."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "create_alarm_topic" {
+  description = "Create the encrypted SNS alarm topic."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "enable_dashboard" {
+  description = "CloudWatch dashboard of the service."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+####  Service settings (applied by infra/service, kept here with the rest of the env)  ####
+
+variable "enable_autoscaling" {
+  description = "Target-tracking autoscaling of the service (CPU, and ALB requests per target with an ALB)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "service" {
+  description = "Settings of the service that infra/service applies (read from this root's outputs, so a deploy never changes them)."
+  type = object({
+    cpu                               = optional(number, 256)
+    memory                            = optional(number, 512)
+    cpu_architecture                  = optional(string, "ARM64")
+    desired_count                     = optional(number, 2)
+    log_level                         = optional(string, "info")
+    wait_for_steady_state             = optional(bool, true)
+    health_check_grace_period_seconds = optional(number, 30)
+    fargate_spot_weight               = optional(number, 0)
+    min_capacity                      = optional(number, 2)
+    max_capacity                      = optional(number, 6)
+    cpu_target_percent                = optional(number, 60)
+    requests_per_target               = optional(number, 1000)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.service.fargate_spot_weight >= 0 && var.service.fargate_spot_weight <= 1000
+    error_message = "service.fargate_spot_weight must be 0-1000 (0: no Spot)."
+  }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# infra-unit: `terraform test` (mocked provider, no AWS) in every module and
+# root that has tests/*.tftest.hcl; sums the runs from terraform's
+# "N passed, M failed" line. A dir whose tests cannot run counts as a failure.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+work="$root/build/terraform/unit"
+copy_infra "$work"
+mkdir -p "$root/build/test-logs"
+
+for d in $(tf_dirs); do
+  ls "$work/$d"/tests/*.tftest.hcl >/dev/null 2>&1 || continue
+  export TF_DATA_DIR="$work/$d/.terraform"
+  log="$work/$d/test.log"
+  if ! terraform -chdir="$work/$d" init -backend=false -input=false -no-color >"$log" 2>&1; then
+    tail -n 20 "$log"; fail "init $d"; continue
+  fi
+  nice -n 10 terraform -chdir="$work/$d" test -no-color >>"$log" 2>&1
+  rc=$?
+  line=$(grep -E '^(Success|Failure)! [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    tail -n 30 "$log"; fail "terraform test $d (no summary, exit $rc)"; continue
+  fi
+  p=$(sed -E 's/^[A-Za-z]+! ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  f=$(sed -E 's/^[A-Za-z]+! ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
+  # Skipped runs (after a failed apply) count as failures too.
+  s=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$line")
+  f=$((f + ${s:-0}))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  passed=$((passed + p)) failed=$((failed + f))
+  if [ "$f" -eq 0 ]; then echo "PASS $d: $p runs"; else
+    grep -vE '^\s+run ".*"\.\.\. pass$' "$log" | tail -n 60; echo "FAIL $d: $p passed, $f failed"
+  fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
