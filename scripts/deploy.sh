@@ -97,11 +97,11 @@ step "deploying image tag $tag to env $env"
 
 # ---- 1. checks (nothing changes before they all pass) ----------------------
 step "reading the platform's outputs (infra/platform, env $env)"
-if ! outputs=$(tf platform "$env" output -json 2>"${TMPDIR:-/tmp}/deploy-$$.err"); then
-  err=$(tail -n 5 "${TMPDIR:-/tmp}/deploy-$$.err"); rm -f "${TMPDIR:-/tmp}/deploy-$$.err"
-  fail_early "cannot read the platform's Terraform outputs for env $env (is infra/platform applied there, and are AWS credentials set?): $err"
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
+if ! outputs=$(tf platform "$env" output -json 2>"$errors"); then
+  fail_early "cannot read the platform's Terraform outputs for env $env (is infra/platform applied there, and are AWS credentials set?): $(tail -n 5 "$errors")"
 fi
-rm -f "${TMPDIR:-/tmp}/deploy-$$.err"
 out() { jq -r --arg k "$1" '.[$k].value // empty' <<<"$outputs"; }
 repo=$(out ecr_repository_name) cluster=$(out cluster_name) service=$(out service_name)
 param=$(out image_tag_parameter_name) region=$(out region) app_url=$(out app_url)

@@ -235,7 +235,8 @@ class Shape(unittest.TestCase):
     def test_ci_builds_tests_and_caches(self):
         text = self.wf["ci.yml"].text
         for needle in ("make build", "make test", "docker/setup-buildx-action", "type=gha", "actions/cache",
-                       "terraform fmt -check", "hashicorp/setup-terraform", "SUITES=\"workflows\"",
+                       "infra-static infra-unit", "hashicorp/setup-terraform", "SUITES=\"workflows\"",
+                       "infra-emulator deploy",
                        "app-asan", "terraform_version: 1.11.x"):
             self.assertIn(needle, text)
 
