@@ -26,7 +26,8 @@ BUILD = {
     "GIT_SHA": secrets.token_hex(6),
     "BUILD_TIME": "2026-01-02T03:04:05Z",
 }
-IMAGE_TAG = "container-test"
+# Unique per run, so two runs on one machine never race for a tag.
+IMAGE_TAG = "container-test-" + secrets.token_hex(4)
 ENGINE = None
 IMAGE = None
 
@@ -68,6 +69,12 @@ def setUpModule():
                            + "\n".join(text.splitlines()[-25:]))
     IMAGE = build.stdout.strip().splitlines()[-1]
     print(f"image {IMAGE} built in {time.monotonic() - start:.0f} s")
+
+
+def tearDownModule():
+    # The build stage's layers stay as cache; only this run's tag goes.
+    if IMAGE:
+        engine("rmi", IMAGE, check=False)
 
 
 def free_port():
