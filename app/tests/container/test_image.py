@@ -5,6 +5,7 @@ settings (scripts/container/run.sh)."""
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import tarfile
@@ -242,6 +243,11 @@ class RunningContainer(unittest.TestCase):
         result = engine("exec", self.name, "/server", "--healthcheck", check=False, timeout=30)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
+    def test_healthcheck_can_fail(self):
+        # Probing a port nothing listens on must report unhealthy.
+        result = engine("exec", "--env", "PORT=1", self.name, "/server", "--healthcheck", check=False, timeout=30)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+
     def test_no_shell_to_exec(self):
         result = engine("exec", self.name, "/bin/sh", "-c", "true", check=False, timeout=30)
         self.assertNotEqual(result.returncode, 0)
@@ -270,6 +276,36 @@ class Shutdown(unittest.TestCase):
         events = [json.loads(line).get("event") for line in logs.splitlines() if line.startswith("{")]
         self.assertIn("drain_started", events)
         self.assertIn("stopped", events)
+
+    def test_ctrl_c_stops_make_run(self):
+        # `make run` in the foreground: Ctrl-C (SIGINT) reaches the server,
+        # which drains and exits 0, and --rm removes the container.
+        name = "container-run-" + secrets.token_hex(4)
+        port = free_port()
+        env = dict(os.environ, IMAGE=IMAGE, CONTAINER_NAME=name, HOST_PORT=str(port))
+        self.addCleanup(remove_container, name)
+        run = subprocess.Popen([os.path.join(SCRIPTS, "run.sh")], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    if get(port, "/healthz", timeout=1)[0] == 200:
+                        break
+                except OSError:
+                    pass
+                self.assertLess(time.monotonic(), deadline, "make run did not serve within 20 s")
+                time.sleep(0.2)
+            os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+            output, _ = run.communicate(timeout=30)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+        self.assertEqual(run.returncode, 0, output)
+        self.assertIn('"event":"stopped"', output.replace(" ", ""))
+        self.assertNotEqual(engine("container", "inspect", name, check=False).returncode, 0,
+                            "container left behind after Ctrl-C")
 
 
 if __name__ == "__main__":
