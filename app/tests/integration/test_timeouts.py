@@ -26,8 +26,8 @@ class IdleTimeoutTest(ServerTest):
 
     def test_activity_resets_idle_timer(self):
         with self.server.conn() as c:
-            for _ in range(4):  # 4 x 150 ms > 300 ms idle timeout in total
-                time.sleep(0.15)
+            for _ in range(6):  # 6 x 100 ms: twice the 300 ms idle timeout in total
+                time.sleep(0.1)
                 self.assertEqual(c.roundtrip("GET", "/healthz").status, 200)
 
 
