@@ -1,5 +1,7 @@
 """HTTP/1.1 behaviour on the wire: keep-alive, pipelining, HTTP/1.0,
 malformed requests and limits (answered, then closed), request smuggling."""
+import select
+import socket
 import threading
 import time
 
@@ -42,6 +44,34 @@ class ConnectionTest(ServerTest):
             for i in range(n):
                 r = c.read_response()
                 self.assertEqual((r.status, r.header("X-Request-Id")), (200, f"d{i}"))
+
+    def test_pipelining_backpressure(self):
+        # A client that pipelines without reading must stall: the server
+        # queues at most 16 responses, then stops reading. If it kept
+        # reading (buffering without bound), sends would never stall.
+        s = socket.socket()
+        self.addCleanup(s.close)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", self.port))
+        s.setblocking(False)
+        chunk = req("GET", "/healthz") * 1000
+        start = last = time.monotonic()
+        sent = 0
+        while time.monotonic() - last < 0.5:
+            if time.monotonic() - start > 8:
+                self.fail(f"server read {sent} bytes of pipelined requests "
+                          "from a client that reads no responses")
+            try:
+                sent += s.send(chunk)
+                last = time.monotonic()
+            except BlockingIOError:
+                select.select([], [s], [], 0.05)
+        s.setblocking(True)
+        s.settimeout(5)
+        c = Conn.__new__(Conn)
+        c.sock, c.buf = s, b""
+        for _ in range(50):  # still serving, in order
+            self.assertEqual(c.read_response().status, 200)
 
     def test_connection_close_is_honoured(self):
         with self.server.conn() as c:
