@@ -11,6 +11,10 @@ enable_flow_logs     = true
 enable_alb   = true
 enable_https = false # the integration test imports a self-signed certificate and turns it on
 enable_waf   = true
+waf_logging  = true
+
+alb_access_logs             = true
+alb_access_logs_enforce_tls = false # moto applies Deny statements without their conditions
 
 enable_database = false # moto's RDS lacks RDS-managed master passwords; see Emulator gaps
 

@@ -132,6 +132,7 @@ module "load_balancer" {
   ingress_cidr_blocks        = var.alb_ingress_cidr_blocks
   enable_access_logs         = var.alb_access_logs
   access_logs_force_destroy  = var.ecr_force_delete
+  access_logs_enforce_tls    = var.alb_access_logs_enforce_tls
   enable_deletion_protection = var.alb_deletion_protection
 }
 

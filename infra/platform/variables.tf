@@ -204,6 +204,13 @@ variable "alb_access_logs" {
   nullable    = false
 }
 
+variable "alb_access_logs_enforce_tls" {
+  description = "TLS-only policy on the access-logs bucket (the emulator needs false: moto applies Deny statements without their conditions)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "alb_deletion_protection" {
   description = "Deletion protection on the ALB (prod)."
   type        = bool

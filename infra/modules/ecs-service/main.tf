@@ -104,6 +104,12 @@ resource "aws_ecs_service" "this" {
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
   wait_for_steady_state              = var.wait_for_steady_state
+  # Spread tasks evenly over the AZs again after an AZ outage or scale-in.
+  availability_zone_rebalancing = "ENABLED"
+
+  deployment_controller {
+    type = "ECS"
+  }
 
   dynamic "capacity_provider_strategy" {
     for_each = var.capacity_provider_strategy

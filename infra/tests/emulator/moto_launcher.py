@@ -1,11 +1,16 @@
 """Starts moto's server with the handlers this stack needs and moto lacks.
 
-moto 5.2.1 does not implement application-autoscaling ListTagsForResource,
-TagResource and UntagResource. The AWS provider calls them for every
-aws_appautoscaling_target and retries the 500 for many minutes, which looks
-like a hang. This adds the three actions to ApplicationAutoScalingResponse,
-backed by an in-memory tag map, and records the Tags that
-RegisterScalableTarget carries, so a second plan shows no drift.
+1. moto 5.2.1 does not implement application-autoscaling
+   ListTagsForResource, TagResource and UntagResource. The AWS provider calls
+   them for every aws_appautoscaling_target and retries the 500 for many
+   minutes, which looks like a hang. This adds the three actions to
+   ApplicationAutoScalingResponse, backed by an in-memory tag map, and
+   records the Tags that RegisterScalableTarget carries, so a second plan
+   shows no drift.
+2. moto's ECS CreateService drops capacityProviderStrategy,
+   healthCheckGracePeriodSeconds, enableECSManagedTags and
+   availabilityZoneRebalancing (UpdateService keeps them), so every plan
+   would replace the service. This stores them on the created service.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
@@ -15,6 +20,9 @@ import sys
 import threading
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.responses import ActionResult
+from moto.core.utils import camelcase_to_underscores
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.server import main as moto_server_main
 
 _TAGS: dict[str, dict[str, str]] = {}  # resource ARN -> tags
@@ -85,8 +93,29 @@ def deregister_scalable_target(self: ApplicationAutoScalingResponse) -> str:
     return body
 
 
+_ECS_CREATE_FIELDS = (
+    "capacityProviderStrategy",
+    "healthCheckGracePeriodSeconds",
+    "enableECSManagedTags",
+    "availabilityZoneRebalancing",
+)
+_original_create_service = EC2ContainerServiceResponse.create_service
+
+
+def create_service(self: EC2ContainerServiceResponse) -> ActionResult:
+    result = _original_create_service(self)
+    service = result.result["service"]
+    for field in _ECS_CREATE_FIELDS:
+        value = self._get_param(field)
+        if value is not None:
+            # The serializer reads snake_case attributes (as UpdateService sets them).
+            setattr(service, camelcase_to_underscores(field), value)
+    return result
+
+
 def install() -> None:
     """Adds the missing actions (moto finds handlers by method name)."""
+    EC2ContainerServiceResponse.create_service = create_service
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
     ApplicationAutoScalingResponse.tag_resource = tag_resource
     ApplicationAutoScalingResponse.untag_resource = untag_resource
