@@ -11,6 +11,7 @@
 #                  (scripts/container/builder-base.sh) where it cannot be pulled
 #   JOBS           parallel compile jobs inside the build (default: all CPUs)
 set -euo pipefail
+# shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 

@@ -10,17 +10,18 @@
 #   DEBIAN_MIRROR      archive URL (default http://deb.debian.org/debian)
 #   DEBIAN_SECURITY    security archive URL (default .../debian-security)
 set -euo pipefail
+# shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"
 
 pinned=$(sed -n 's/^ARG BUILDER_IMAGE=//p' "$ROOT/app/Dockerfile" | head -n 1)
 [ -n "$pinned" ] || { container_log "app/Dockerfile has no 'ARG BUILDER_IMAGE=' default"; exit 1; }
 
-if $CONTAINER_ENGINE image inspect "$pinned" >/dev/null 2>&1; then
+if "$CONTAINER_ENGINE" image inspect "$pinned" >/dev/null 2>&1; then
   container_log "builder base: $pinned (already present)"
   exit 0
 fi
 container_log "builder base: trying to pull $pinned"
-if timeout 120 $CONTAINER_ENGINE pull -q "$pinned" >/dev/null 2>&1; then
+if timeout 120 "$CONTAINER_ENGINE" pull -q "$pinned" >/dev/null 2>&1; then
   exit 0
 fi
 
@@ -41,7 +42,7 @@ recipe=(
 )
 tag="localhost/bookworm-builder:$(printf '%s\n' "${recipe[@]}" | sha256sum | cut -c1-12)"
 
-if $CONTAINER_ENGINE image inspect "$tag" >/dev/null 2>&1; then
+if "$CONTAINER_ENGINE" image inspect "$tag" >/dev/null 2>&1; then
   container_log "builder base: cannot pull the pinned image; using the local $tag (cached)"
   echo "$tag"
   exit 0
@@ -56,7 +57,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bookworm-base.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
 mmdebstrap --quiet "${recipe[@]}" >"$tmp/base.tar"
-$CONTAINER_ENGINE import --change 'CMD ["bash"]' "$tmp/base.tar" "$tag" >"$tmp/import.log" 2>&1 \
+"$CONTAINER_ENGINE" import --change 'CMD ["bash"]' "$tmp/base.tar" "$tag" >"$tmp/import.log" 2>&1 \
   || { cat "$tmp/import.log" >&2; exit 1; }
 container_log "builder base: $tag imported ($(du -m "$tmp/base.tar" | cut -f1) MB) in $(( $(date +%s) - start )) s"
 echo "$tag"

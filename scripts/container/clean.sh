@@ -2,6 +2,7 @@
 # Removes every tag of the service image, the local builder base images and
 # the dangling layers they leave. Containers are left alone: stop them first.
 set -euo pipefail
+# shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"
 
 mapfile -t images < <("$CONTAINER_ENGINE" images --format '{{.Repository}}:{{.Tag}}' |

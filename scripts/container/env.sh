@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every container script: picks the engine and points podman and
 # buildah at the project's config. After sourcing:
 #   CONTAINER_ENGINE  docker | podman (set it beforehand to choose)

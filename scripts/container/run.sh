@@ -12,6 +12,7 @@
 # MAX_BODY_BYTES, MAX_CONNECTIONS, REQUEST_TIMEOUT, IDLE_TIMEOUT and
 # DRAIN_TIMEOUT are passed through when set.
 set -euo pipefail
+# shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"
 
 image=${IMAGE:-$IMAGE_NAME:dev}
