@@ -182,6 +182,7 @@ class DeployPath(unittest.TestCase):
         self.assertEqual(c["logConfiguration"]["logDriver"], "awslogs")
         self.assertEqual(c["logConfiguration"]["options"]["awslogs-group"], self.outputs["log_group_name"])
         self.assertTrue(c["user"].startswith("65532"))
+        self.assertEqual(c["linuxParameters"]["capabilities"]["drop"], ["ALL"])
         self.assertEqual(td["executionRoleArn"], self.outputs["task_execution_role_arn"])
         self.assertEqual(td["taskRoleArn"], self.outputs["task_role_arn"])
         # A's revision and B's differ in the image only.
