@@ -36,7 +36,7 @@ step_destroy() {
   local root done=() failed=()
   for root in service platform; do
     [ -d "$TF_WORK_DIR/$root-$STACK_ENV" ] || continue
-    if "$ROOT/scripts/tf.sh" "$root" "$STACK_ENV" destroy -auto-approve -input=false -no-color; then
+    if tf_twice "$ROOT/scripts/tf.sh" "$root" "$STACK_ENV" destroy -auto-approve -input=false -no-color; then
       done+=("$root")
     else
       failed+=("$root")

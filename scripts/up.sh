@@ -72,7 +72,7 @@ desired_count() {
 step_bootstrap() {
   require_file infra/bootstrap "the state bucket root (infra part)"
   stack_emulator_env
-  "$ROOT/scripts/tf.sh" bootstrap "$STACK_ENV" apply -auto-approve -input=false -no-color
+  tf_twice "$ROOT/scripts/tf.sh" bootstrap "$STACK_ENV" apply -auto-approve -input=false -no-color
   step_result "state bucket $(sed -nE 's/^[[:space:]]*bucket[[:space:]]*=[[:space:]]*"?([^"]*)"?.*/\1/p' \
     "$ROOT/infra/envs/$STACK_ENV.s3.tfbackend")"
 }
@@ -80,7 +80,7 @@ step_bootstrap() {
 step_platform() {
   require_file infra/platform "the platform root (infra part)"
   stack_emulator_env
-  "$ROOT/scripts/tf.sh" platform "$STACK_ENV" apply -auto-approve -input=false -no-color
+  tf_twice "$ROOT/scripts/tf.sh" platform "$STACK_ENV" apply -auto-approve -input=false -no-color
   "$ROOT/scripts/tf.sh" platform "$STACK_ENV" output -json >"$STACK_DIR/platform.json"
   step_result "$(grep -E '^Apply complete' "$STACK_DIR/logs/platform.log" | tail -n 1)"
 }

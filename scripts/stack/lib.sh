@@ -75,3 +75,13 @@ require_file() {
   local path=$1 what=$2
   [ -e "$ROOT/$path" ] || { echo "$path is missing: $what is not in this checkout yet" >&2; return 1; }
 }
+
+# Runs a Terraform command again once if it fails: the emulator now and then
+# drops a connection under load ("use of closed network connection"), and
+# apply/destroy are safe to repeat.
+tf_twice() {
+  "$@" && return 0
+  echo "$STACK_NAME: '$*' failed; trying once more (the emulator drops a connection now and then)" >&2
+  sleep 2
+  "$@"
+}
