@@ -160,6 +160,12 @@ class Stack(unittest.TestCase):
         with self.assertRaises(OSError):
             get(f"http://127.0.0.1:{PORT}/", timeout=2)
 
+    def test_8_make_down_again_is_harmless(self):
+        rc, out, _ = make("down")
+        self.assertEqual(rc, 0, "make down with nothing up failed")
+        self.assertIn(f"no container {CONTAINER}", out)
+        self.assertIn("nothing to destroy", out)
+
 
 if __name__ == "__main__":
     unittest.TestLoader.sortTestMethodsUsing = staticmethod(lambda a, b: (a > b) - (a < b))
