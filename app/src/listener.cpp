@@ -57,10 +57,17 @@ void Listener::stop() {
 
 void Listener::accept() {
   if (stopped_) return;
-  // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](const error_code& ec, tcp::socket s) {
+  auto on_accept = [self = shared_from_this()](const error_code& ec, tcp::socket s) {
     self->on_accept(ec, std::move(s));
-  });
+  };
+  // Each connection gets its own strand so its handlers never run
+  // concurrently; with one thread nothing runs concurrently anyway, and the
+  // strand's queueing would only cost time.
+  if (config_.threads > 1) {
+    acceptor_.async_accept(net::make_strand(ioc_), std::move(on_accept));
+  } else {
+    acceptor_.async_accept(ioc_.get_executor(), std::move(on_accept));
+  }
 }
 
 void Listener::on_accept(const error_code& ec, tcp::socket socket) {

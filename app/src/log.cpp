@@ -36,7 +36,7 @@ void append_rfc3339_now(std::string& out) {
   if (sec != cached_sec) {
     std::tm tm{};
     gmtime_r(&sec, &tm);
-    std::strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S.", &tm);
+    (void)std::strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S.", &tm);
     cached_sec = sec;
   }
   out += prefix;

@@ -14,24 +14,26 @@
 #include "version.hpp"
 
 int main(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the server
+  (void)std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill the server
   const std::vector<std::string_view> args(argv + 1, argv + argc);
-  auto parsed = app::parse_config(args, [](const char* name) { return std::getenv(name); });
+  // Single-threaded here: getenv is safe.
+  auto parsed =
+      app::parse_config(args, [](const char* name) { return std::getenv(name); });  // NOLINT(concurrency-mt-unsafe)
   auto& config = parsed.config;
   const auto& build = app::build_info();
 
   switch (parsed.action) {
-    case app::Action::fail: std::fprintf(stderr, "server: %s\n", parsed.error.c_str()); return 2;
-    case app::Action::help: std::fwrite(app::usage().data(), 1, app::usage().size(), stdout); return 0;
+    case app::Action::fail: (void)std::fprintf(stderr, "server: %s\n", parsed.error.c_str()); return 2;
+    case app::Action::help: (void)std::fwrite(app::usage().data(), 1, app::usage().size(), stdout); return 0;
     case app::Action::version:
-      std::printf("server %.*s (%.*s, built %.*s)\n", static_cast<int>(build.version.size()), build.version.data(),
-                  static_cast<int>(build.commit.size()), build.commit.data(), static_cast<int>(build.build_time.size()),
-                  build.build_time.data());
+      (void)std::printf("server %.*s (%.*s, built %.*s)\n", static_cast<int>(build.version.size()),
+                        build.version.data(), static_cast<int>(build.commit.size()), build.commit.data(),
+                        static_cast<int>(build.build_time.size()), build.build_time.data());
       return 0;
     case app::Action::healthcheck: {
       std::string error;
       if (app::healthcheck(config.port, error)) return 0;
-      std::fprintf(stderr, "server: healthcheck failed: %s\n", error.c_str());
+      (void)std::fprintf(stderr, "server: healthcheck failed: %s\n", error.c_str());
       return 1;
     }
     case app::Action::run: break;

@@ -92,6 +92,9 @@ int run_server(const Config& config, const Logger& log) {
   SessionSet sessions;
   net::io_context ioc(static_cast<int>(config.threads));
 
+  // Catch signals before anything can send one (a supervisor may signal as
+  // soon as it sees "listening"); asio queues them until async_wait.
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
   auto listener = std::make_shared<Listener>(ioc, config, state, log, sessions);
   if (std::string error; !listener->open(error)) {
     log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", error); });
@@ -102,7 +105,6 @@ int run_server(const Config& config, const Logger& log) {
             [&](JsonObject& o) { o.str("address", config.host).num("port", listener->port()); });
 
   Drain drain(ioc, config, log, state, sessions, *listener);
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
   std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int sig) {
     if (ec) return;
     drain.on_signal(sig);

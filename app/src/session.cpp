@@ -226,12 +226,10 @@ void Session::on_write(const error_code& ec, std::size_t) {
   const auto now = Clock::now();
   if (!out_.empty()) {
     flush(now);
-  } else if (closing_) {
-    return finish();
   } else if (paused_) {
     paused_ = false;
     return pump();
-  } else if (draining_ && !conn_.request_started()) {
+  } else if (closing_ || (draining_ && !conn_.request_started())) {
     return finish();
   }
   update_deadline(now);
