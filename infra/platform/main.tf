@@ -33,10 +33,6 @@ resource "terraform_data" "flag_checks" {
       condition     = var.nat_mode != "none" || var.enable_vpc_endpoints
       error_message = "nat_mode = \"none\" needs enable_vpc_endpoints, or the tasks cannot pull images or write logs."
     }
-    precondition {
-      condition     = !var.create_github_oidc || var.github_repository != null
-      error_message = "create_github_oidc needs github_repository (owner/name)."
-    }
   }
 }
 

@@ -281,6 +281,11 @@ variable "github_repository" {
   description = "owner/name of the repository allowed to deploy (required with create_github_oidc)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.github_repository == null || can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be owner/name (e.g. my-org/hello-server), without wildcards."
+  }
 }
 
 variable "github_environments" {

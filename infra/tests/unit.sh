@@ -8,18 +8,16 @@ work="$root/build/terraform/unit"
 copy_infra "$work"
 mkdir -p "$root/build/test-logs"
 
-for d in $(tf_dirs); do
-  ls "$work/$d"/tests/*.tftest.hcl >/dev/null 2>&1 || continue
-  export TF_DATA_DIR="$work/$d/.terraform"
-  log="$work/$d/test.log"
-  if ! terraform -chdir="$work/$d" init -backend=false -input=false -no-color >"$log" 2>&1; then
-    tail -n 20 "$log"; fail "init $d"; continue
-  fi
-  nice -n 10 terraform -chdir="$work/$d" test -no-color >>"$log" 2>&1
+# run_tests DIR LABEL [terraform test args...]: one `terraform test`, counted.
+run_tests() {
+  local d=$1 label=$2 log rc line p f s
+  shift 2
+  log="$work/$d/test-${label//[^a-z0-9]/_}.log"
+  nice -n 10 terraform -chdir="$work/$d" test -no-color "$@" >"$log" 2>&1
   rc=$?
   line=$(grep -E '^(Success|Failure)! [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
   if [ -z "$line" ]; then
-    tail -n 30 "$log"; fail "terraform test $d (no summary, exit $rc)"; continue
+    tail -n 30 "$log"; fail "terraform test $label (no summary, exit $rc)"; return
   fi
   p=$(sed -E 's/^[A-Za-z]+! ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$line")
   f=$(sed -E 's/^[A-Za-z]+! ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
@@ -28,8 +26,24 @@ for d in $(tf_dirs); do
   f=$((f + ${s:-0}))
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
   passed=$((passed + p)) failed=$((failed + f))
-  if [ "$f" -eq 0 ]; then echo "PASS $d: $p runs"; else
-    grep -vE '^\s+run ".*"\.\.\. pass$' "$log" | tail -n 60; echo "FAIL $d: $p passed, $f failed"
+  if [ "$f" -eq 0 ]; then echo "PASS $label: $p runs"; else
+    grep -vE '^\s+run ".*"\.\.\. pass$' "$log" | tail -n 60; echo "FAIL $label: $p passed, $f failed"
+  fi
+}
+
+for d in $(tf_dirs); do
+  ls "$work/$d"/tests/*.tftest.hcl >/dev/null 2>&1 || continue
+  export TF_DATA_DIR="$work/$d/.terraform"
+  if ! out=$(terraform -chdir="$work/$d" init -backend=false -input=false -no-color 2>&1); then
+    echo "$out" | tail -n 20; fail "init $d"; continue
+  fi
+  run_tests "$d" "$d"
+  # Every env file must plan (tests/envs holds a suite run once per file).
+  if [ -d "$work/$d/tests/envs" ]; then
+    for vars in "$work"/envs/*.tfvars; do
+      case "$vars" in *.bootstrap.tfvars) continue ;; esac
+      run_tests "$d" "$d with envs/$(basename "$vars")" -test-directory=tests/envs -var-file="$vars"
+    done
   fi
 done
 echo "$passed passed, $failed failed"

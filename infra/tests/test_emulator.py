@@ -1,0 +1,337 @@
+"""infra-emulator: the whole stack applied into the AWS emulator (moto).
+
+Starts scripts/emulator.sh on a free port, bootstraps the state bucket
+(infra/bootstrap), applies infra/platform (every flag the emulator supports,
+HTTPS with an imported self-signed certificate) and infra/service (a fake
+image pushed to the emulated ECR first), checks the resources through boto3,
+requires `terraform plan -detailed-exitcode` = 0 on both roots, then destroys
+both and requires a clean destroy. Prints the apply/plan/destroy times and
+ends with "N passed, N failed". Everything it starts is stopped, also on
+failure. Run: python3 infra/tests/test_emulator.py
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import hashlib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ENV = "local"
+NAME = "hello-local"
+TAG = "0123abc"
+TIMES: dict[str, float] = {}
+
+
+def run(args, log, check=True, env=None):
+    """Runs a command, logs its output; returns (exit code, output)."""
+    start = time.monotonic()
+    proc = subprocess.run(args, cwd=ROOT, env=env or os.environ, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(log, "w") as f:
+        f.write(proc.stdout)
+    elapsed = time.monotonic() - start
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed ({proc.returncode}) after {elapsed:.0f}s; "
+                             f"log {log}:\n{proc.stdout[-4000:]}")
+    return proc.returncode, proc.stdout
+
+
+def timed(key, fn, *args, **kwargs):
+    start = time.monotonic()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        TIMES[key] = TIMES.get(key, 0.0) + time.monotonic() - start
+
+
+def self_signed_certificate(work):
+    """A throwaway certificate for the HTTPS listener (openssl; no tls provider offline)."""
+    key, crt = os.path.join(work, "tls.key"), os.path.join(work, "tls.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=hello.local.test", "-keyout", key, "-out", crt],
+                   check=True, capture_output=True)
+    with open(crt, "rb") as c, open(key, "rb") as k:
+        return c.read(), k.read()
+
+
+class EmulatorStack(unittest.TestCase):
+    """One apply of the stack, checked by the tests in name order, destroyed last."""
+
+    work = ""
+    emu = ""
+    platform_vars: list[str] = []
+    outputs: dict = {}
+    destroyed = False
+
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+        cls.work = tempfile.mkdtemp(prefix="infra-emulator-", dir=os.path.join(ROOT, "build"))
+        cls.emu = os.path.join(cls.work, "emulator")
+        env = dict(os.environ, MOTO_ECS_SERVICE_RUNNING="1")
+        run([os.path.join(ROOT, "scripts", "emulator.sh"), "start", cls.emu], cls.log("emulator-start"), env=env)
+        try:
+            cls._setup()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def _setup(cls):
+        with open(os.path.join(cls.emu, "env")) as f:
+            for line in f:
+                if line.startswith("export "):
+                    k, v = line[len("export "):].strip().split("=", 1)
+                    os.environ[k] = v
+        for k in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
+            os.environ.pop(k, None)
+        os.environ["TF_WORK_DIR"] = os.path.join(cls.work, "tf")
+        import boto3  # after the env points at the emulator
+        cls.boto = boto3.session.Session(region_name=os.environ["AWS_REGION"])
+
+        timed("bootstrap apply", cls.tf, "bootstrap", "apply", "-auto-approve")
+
+        cert, key = self_signed_certificate(cls.work)
+        cert_arn = cls.client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+        cls.platform_vars = ["-var", "enable_https=true", "-var", f"certificate_arn={cert_arn}"]
+
+        timed("platform apply", cls.tf, "platform", "apply", "-auto-approve", *cls.platform_vars)
+        cls.outputs = cls.tf_outputs("platform")
+
+        # Before any deploy, the service root must refuse with a clear message.
+        code, out = cls.tf("service", "plan", check=False)
+        cls.no_image_plan = (code, out)
+
+        cls.push_fake_image(cls.outputs["ecr_repository_name"], TAG)
+        timed("service apply", cls.tf, "service", "apply", "-auto-approve", "-var", f"image_tag={TAG}")
+        cls.service_outputs = cls.tf_outputs("service")
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if not cls.destroyed and cls.outputs:
+                cls.tf("service", "destroy", "-auto-approve", "-var", f"image_tag={TAG}", check=False)
+                cls.tf("platform", "destroy", "-auto-approve", *cls.platform_vars, check=False)
+        finally:
+            run([os.path.join(ROOT, "scripts", "emulator.sh"), "stop", cls.emu], cls.log("emulator-stop"), check=False)
+
+    # ---- helpers ----
+
+    @classmethod
+    def log(cls, name):
+        return os.path.join(cls.work, f"{name}.log")
+
+    @classmethod
+    def tf(cls, root, *args, check=True):
+        cmd = [os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, args[0], "-input=false", "-no-color", *args[1:]]
+        return run(cmd, cls.log(f"{root}-{args[0]}"), check=check)
+
+    @classmethod
+    def tf_outputs(cls, root):
+        _, out = run([os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, "output", "-json"], cls.log(f"{root}-output"))
+        return {k: v["value"] for k, v in json.loads(out).items()}
+
+    @classmethod
+    def client(cls, service):
+        return cls.boto.client(service)
+
+    @classmethod
+    def push_fake_image(cls, repository, tag):
+        """ECR needs only a manifest for the service root's image check."""
+        config = b"{}"
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": len(config),
+                       "digest": "sha256:" + hashlib.sha256(config).hexdigest()},
+            "layers": [],
+        }
+        cls.client("ecr").put_image(repositoryName=repository, imageTag=tag, imageManifest=json.dumps(manifest))
+
+    def service(self):
+        ecs = self.client("ecs")
+        return ecs.describe_services(cluster=self.outputs["cluster_name"], services=[self.outputs["service_name"]])["services"][0]
+
+    def tasks_sg_id(self):
+        return self.service()["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"][0]
+
+    def alb(self):
+        elb = self.client("elbv2")
+        return next(lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["DNSName"] == self.outputs["alb_dns_name"])
+
+    # ---- checks (run in name order) ----
+
+    def test_01_no_image_means_clear_error(self):
+        code, out = self.no_image_plan
+        self.assertNotEqual(code, 0)
+        self.assertIn("No image was ever deployed to local", " ".join(out.split()))
+
+    def test_02_network(self):
+        ec2 = self.client("ec2")
+        vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"]
+        self.assertEqual(len(vpcs), 1)
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpcs[0]["VpcId"]]}])["Subnets"]
+        self.assertGreaterEqual(len({s["AvailabilityZone"] for s in subnets}), 2)
+        private = set(self.service()["networkConfiguration"]["awsvpcConfiguration"]["subnets"])
+        self.assertEqual(len(private), 2)
+        for s in subnets:
+            if s["SubnetId"] in private:
+                self.assertFalse(s["MapPublicIpOnLaunch"], f"private subnet {s['SubnetId']} maps public IPs")
+        self.assertTrue(ec2.describe_nat_gateways()["NatGateways"], "no NAT gateway")
+        self.assertTrue(ec2.describe_vpc_endpoints()["VpcEndpoints"], "no VPC endpoints")
+        self.assertTrue(ec2.describe_flow_logs()["FlowLogs"], "no flow logs")
+
+    def test_03_service_has_no_public_ip(self):
+        net = self.service()["networkConfiguration"]["awsvpcConfiguration"]
+        self.assertEqual(net["assignPublicIp"], "DISABLED")
+
+    def test_04_security_groups(self):
+        ec2 = self.client("ec2")
+        alb_sg = self.alb()["SecurityGroups"][0]
+        tasks = ec2.describe_security_groups(GroupIds=[self.tasks_sg_id()])["SecurityGroups"][0]
+        self.assertEqual(len(tasks["IpPermissions"]), 1, tasks["IpPermissions"])
+        rule = tasks["IpPermissions"][0]
+        self.assertEqual((rule["FromPort"], rule["ToPort"]), (5000, 5000))
+        self.assertEqual([p["GroupId"] for p in rule["UserIdGroupPairs"]], [alb_sg])
+        self.assertEqual(rule["IpRanges"], [])
+        egress_ports = {(r.get("FromPort"), r.get("ToPort")) for r in tasks["IpPermissionsEgress"]}
+        self.assertEqual(egress_ports, {(443, 443)})
+        alb = ec2.describe_security_groups(GroupIds=[alb_sg])["SecurityGroups"][0]
+        self.assertEqual({(r["FromPort"], r["ToPort"]) for r in alb["IpPermissions"]}, {(80, 80), (443, 443)})
+
+    def test_05_registry(self):
+        repo = self.client("ecr").describe_repositories(repositoryNames=[self.outputs["ecr_repository_name"]])["repositories"][0]
+        self.assertEqual(repo["imageTagMutability"], "IMMUTABLE")
+        self.assertTrue(repo["imageScanningConfiguration"]["scanOnPush"])
+
+    def test_06_task_definition(self):
+        td = self.client("ecs").describe_task_definition(taskDefinition=self.service()["taskDefinition"])["taskDefinition"]
+        self.assertEqual(td["networkMode"], "awsvpc")
+        self.assertEqual(td["requiresCompatibilities"], ["FARGATE"])
+        c = td["containerDefinitions"][0]
+        self.assertTrue(c["image"].endswith(f":{TAG}"))
+        self.assertTrue(c["readonlyRootFilesystem"])
+        self.assertEqual(c["user"], "65532:65532")
+        self.assertFalse(c.get("privileged", False))
+        self.assertEqual(c["linuxParameters"]["capabilities"]["drop"], ["ALL"])
+        self.assertEqual(c["healthCheck"]["command"], ["CMD", "/server", "--healthcheck"])
+        self.assertEqual(c["logConfiguration"]["logDriver"], "awslogs")
+        self.assertEqual(c["portMappings"][0]["containerPort"], 5000)
+        self.assertEqual(c["stopTimeout"], 30)
+
+    def test_07_service_load_balancer_and_circuit_breaker(self):
+        svc = self.service()
+        self.assertEqual(svc["loadBalancers"][0]["containerPort"], 5000)
+        self.assertIn(":targetgroup/", svc["loadBalancers"][0]["targetGroupArn"])
+        breaker = svc["deploymentConfiguration"]["deploymentCircuitBreaker"]
+        self.assertTrue(breaker["enable"] and breaker["rollback"])
+        self.assertEqual(svc["desiredCount"], 1)
+
+    def test_08_alb(self):
+        elb = self.client("elbv2")
+        alb = self.alb()
+        self.assertEqual(alb["Scheme"], "internet-facing")
+        attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=alb["LoadBalancerArn"])["Attributes"]}
+        self.assertEqual(attrs.get("routing.http.drop_invalid_header_fields.enabled"), "true")
+        self.assertEqual(attrs.get("routing.http.desync_mitigation_mode"), "strictest")
+        listeners = {l["Port"]: l for l in elb.describe_listeners(LoadBalancerArn=alb["LoadBalancerArn"])["Listeners"]}
+        self.assertEqual(listeners[443]["Protocol"], "HTTPS")
+        self.assertIn("TLS13", listeners[443]["SslPolicy"])
+        self.assertEqual(listeners[80]["DefaultActions"][0]["Type"], "redirect")
+
+    def test_09_waf_association(self):
+        acl = self.client("wafv2").get_web_acl_for_resource(ResourceArn=self.alb()["LoadBalancerArn"])
+        self.assertIn("WebACL", acl)
+        rules = {r["Name"] for r in acl["WebACL"]["Rules"]}
+        self.assertTrue(any("Common" in r for r in rules), rules)
+
+    def test_10_alarms(self):
+        alarms = self.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{NAME}-")["MetricAlarms"]
+        self.assertGreaterEqual(len(alarms), 6, [a["AlarmName"] for a in alarms])
+        topic = self.outputs["alarm_topic_arn"]
+        for a in alarms:
+            self.assertIn(topic, a["AlarmActions"], a["AlarmName"])
+
+    def test_11_oidc_role_trust(self):
+        role = self.client("iam").get_role(RoleName=f"{NAME}-github-deploy")["Role"]
+        doc = role["AssumeRolePolicyDocument"]
+        if isinstance(doc, str):
+            doc = json.loads(doc)
+        cond = doc["Statement"][0]["Condition"]["StringEquals"]
+        self.assertEqual(cond["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com")
+        self.assertIn("repo:my-org/hello-server:environment:local", cond["token.actions.githubusercontent.com:sub"])
+        self.assertEqual(self.outputs["deploy_role_arn"], role["Arn"])
+
+    def test_12_autoscaling(self):
+        aas = self.client("application-autoscaling")
+        rid = f"service/{self.outputs['cluster_name']}/{self.outputs['service_name']}"
+        targets = aas.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[rid])["ScalableTargets"]
+        self.assertEqual((targets[0]["MinCapacity"], targets[0]["MaxCapacity"]), (1, 2))
+        policies = aas.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=rid)["ScalingPolicies"]
+        kinds = {p["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]["PredefinedMetricType"] for p in policies}
+        self.assertEqual(kinds, {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"})
+
+    def test_13_state_in_the_bucket(self):
+        s3 = self.client("s3")
+        bucket = self.bucket()
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+        self.assertTrue({"platform/local.tfstate", "service/local.tfstate"} <= keys, keys)
+        self.assertEqual(s3.get_bucket_versioning(Bucket=bucket).get("Status"), "Enabled")
+
+    def test_20_plans_show_no_changes(self):
+        code, out = timed("platform plan", self.tf, "platform", "plan", "-detailed-exitcode", *self.platform_vars, check=False)
+        self.assertEqual(code, 0, f"platform plan is not clean:\n{out[-3000:]}")
+        code, out = timed("service plan", self.tf, "service", "plan", "-detailed-exitcode", "-var", f"image_tag={TAG}", check=False)
+        self.assertEqual(code, 0, f"service plan is not clean:\n{out[-3000:]}")
+
+    def test_21_plan_without_tag_reads_the_parameter(self):
+        # What scripts/deploy.sh does after a stable deploy: record the tag.
+        self.client("ssm").put_parameter(Name=self.outputs["image_tag_parameter_name"], Value=TAG, Overwrite=True)
+        code, out = self.tf("service", "plan", "-detailed-exitcode", check=False)
+        self.assertEqual(code, 0, f"service plan without image_tag is not clean:\n{out[-3000:]}")
+
+    def test_90_destroy_is_clean(self):
+        type(self).destroyed = True
+        timed("service destroy", self.tf, "service", "destroy", "-auto-approve", "-var", f"image_tag={TAG}")
+        timed("platform destroy", self.tf, "platform", "destroy", "-auto-approve", *self.platform_vars)
+        ecs = self.client("ecs")
+        self.assertEqual(ecs.list_clusters()["clusterArns"], [])
+        ec2 = self.client("ec2")
+        self.assertEqual(ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"], [])
+        self.assertEqual(self.client("elbv2").describe_load_balancers()["LoadBalancers"], [])
+        self.assertEqual(self.client("ecr").describe_repositories()["repositories"], [])
+        for root in ("platform", "service"):
+            _, out = run([os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, "state", "list"], self.log(f"{root}-state"))
+            self.assertEqual(out.strip(), "", f"{root} state not empty after destroy")
+
+    @classmethod
+    def bucket(cls):
+        with open(os.path.join(ROOT, "infra", "envs", f"{ENV}.s3.tfbackend")) as f:
+            for line in f:
+                if line.strip().startswith("bucket"):
+                    return line.split("=", 1)[1].strip().strip('"')
+        raise AssertionError("no bucket in local.s3.tfbackend")
+
+
+def main():
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(EmulatorStack)
+    total = suite.countTestCases()
+    start = time.monotonic()
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    print("\ntimes (s): " + ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()) + f"; total {time.monotonic() - start:.1f}")
+    problems = len(result.failures) + len(result.errors)  # tests, or setUpClass/tearDownClass
+    if result.testsRun == 0 or (result.errors and "setUpClass" in str(result.errors[0][0])):
+        passed, failed = 0, total  # nothing was checked
+    else:
+        passed, failed = max(0, result.testsRun - problems - len(result.skipped)), problems
+    print(f"{passed} passed, {failed} failed")
+    return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
