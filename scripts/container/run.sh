@@ -31,6 +31,10 @@ fi
 
 args=(run --name "$name" --publish "$addr:$port:5000"
   --read-only --cap-drop ALL --security-opt no-new-privileges --user 65532:65532)
+# podman mounts writable tmpfs on /tmp, /var/tmp and /run of a read-only
+# container unless told not to; the server writes nothing, so none at all
+# (as readonlyRootFilesystem on ECS).
+[ "$CONTAINER_ENGINE" != podman ] || args+=(--read-only-tmpfs=false)
 [ "${REMOVE:-1}" = 0 ] || args+=(--rm)
 for var in THREADS LOG_LEVEL ACCESS_LOG MAX_HEADER_BYTES MAX_BODY_BYTES MAX_CONNECTIONS \
   REQUEST_TIMEOUT IDLE_TIMEOUT DRAIN_TIMEOUT; do

@@ -217,6 +217,14 @@ class RunningContainer(unittest.TestCase):
         self.assertFalse(host.get("CapAdd"))
         self.assertTrue(any("no-new-privileges" in opt for opt in host.get("SecurityOpt") or []))
 
+    def test_nothing_writable_but_kernel_mounts(self):
+        pid = inspect("container", self.name)["State"]["Pid"]
+        with open(f"/proc/{pid}/mounts") as mounts_file:
+            mounts = {fields[1]: fields[3].split(",") for fields in map(str.split, mounts_file)}
+        self.assertIn("ro", mounts["/"], "root filesystem is writable")
+        writable = sorted(path for path in ("/tmp", "/var/tmp", "/run") if "rw" in mounts.get(path, []))
+        self.assertEqual(writable, [], "writable scratch mounts in a read-only container")
+
     def test_process_unprivileged(self):
         pid = inspect("container", self.name)["State"]["Pid"]
         with open(f"/proc/{pid}/status") as status_file:
