@@ -15,7 +15,7 @@
 #   platform:  -var-file=infra/envs/<env>.tfvars -var state_bucket=<bucket>
 #   service:   -var environment=<env> -var state_bucket=<bucket> -var state_region=<region>
 #   bootstrap: -var-file=infra/envs/<env>.bootstrap.tfvars (if present)
-#              -var bucket_name=<bucket> -var region=<region>; its state is local, in
+#              -var state_bucket_name=<bucket> -var region=<region>; its state is local, in
 #              ${TF_WORK_DIR}/bootstrap-<env>.tfstate;
 # - env "local" is the emulator: it refuses to run unless AWS_ENDPOINT_URL is set
 #   (it sources ${EMULATOR_DIR:-build/emulator}/env when that exists), so it can
@@ -81,7 +81,7 @@ case "$cmd" in
       service) extra=(-var "environment=$env" -var "state_bucket=$bucket" -var "state_region=$region") ;;
       bootstrap)
         [ -f "$envs/$env.bootstrap.tfvars" ] && extra=(-var-file="$envs/$env.bootstrap.tfvars")
-        extra+=(-var "bucket_name=$bucket" -var "region=$region")
+        extra+=(-var "state_bucket_name=$bucket" -var "region=$region")
         ;;
     esac
     ;;
