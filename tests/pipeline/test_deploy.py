@@ -239,6 +239,35 @@ class DeployPath(unittest.TestCase):
         self.assertServing(TAG_B)
         self.assertNoDrift()
 
+    def test_8_workflow_scripts(self):
+        """What deploy.yml and infra.yml run, against the same env."""
+        def script(*args, **extra):
+            return subprocess.run([str(ROOT / "scripts/ci" / args[0]), *args[1:]], cwd=ROOT, capture_output=True,
+                                  text=True, env={**self.env, **extra}, timeout=TF_TIMEOUT)
+
+        r = script("image-target.sh", "local", TAG_B)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"image={self.outputs['ecr_repository_url']}:{TAG_B}\nexists=true", r.stdout)
+        self.assertIn("exists=false", script("image-target.sh", "local", "e" * 40).stdout)
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = script("deploy-failed-early.sh", "local", "e" * 40, GITHUB_STEP_SUMMARY=summary.name)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(f"`{TAG_B}` (SSM {self.outputs['image_tag_parameter_name']}) is still serving", summary.read())
+        # infra.yml on a pull request: both plans in the summary, no changes.
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = script("tf-plan.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
+            text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("### infra/platform: no changes", text)
+        self.assertIn("### infra/service: no changes", text)
+        # infra.yml on main: apply without image_tag keeps the deployed image.
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = script("tf-apply.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
+            text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("- infra/service: applied", text)
+        self.assertServing(TAG_B)
+
     def test_9_destroy(self):
         for stack in ("service", "platform"):
             r = self.tf(stack, "destroy", "-auto-approve", "-input=false", "-no-color")
