@@ -17,10 +17,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check "file(1) says statically linked" bash -c "file -b '$bin' | grep -q 'statically linked'"
+check "file(1) says static (static-pie) linked" bash -c "file -b '$bin' | grep -Eq 'static-pie linked|statically linked'"
 check "no program interpreter (PT_INTERP)" bash -c "! readelf -lW '$bin' | grep -q INTERP"
 check "no shared library dependencies (NEEDED)" bash -c "! readelf -dW '$bin' 2>/dev/null | grep -q NEEDED"
-check "ldd: not a dynamic executable" bash -c "! ldd '$bin' >/dev/null 2>&1"
+check "ldd: no shared libraries" bash -c "ldd '$bin' 2>&1 | grep -Eq 'statically linked|not a dynamic executable'"
+check "position independent, so ASLR applies (ELF type DYN)" bash -c "readelf -hW '$bin' | grep -q 'Type: *DYN'"
 
 cp "$bin" "$root/server"
 check "--version runs in an empty root" bash -c "chroot '$root' /server --version | grep -q '^server '"
