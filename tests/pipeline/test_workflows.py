@@ -225,6 +225,19 @@ class Shape(unittest.TestCase):
                 pins.setdefault(name, set()).add(sha)
         self.assertEqual({n: s for n, s in pins.items() if len(s) > 1}, {})
 
+    def test_docs_list_every_pin(self):
+        """docs/pipeline.md's table of pinned actions is the one the workflows use."""
+        import re
+        table = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
+            r"^\| ([\w.-]+/[\w.-]+) \| (v[\d.]+) \| `([0-9a-f]{40})` \|$",
+            (ROOT / "docs/pipeline.md").read_text(), re.M)}
+        used = {}
+        for w in self.wf.values():
+            for _, ref, line in cw.uses_lines(w):
+                name, _, sha = ref.partition("@")
+                used[name] = (re.search(r"#\s*(v[\d.]+)", line).group(1), sha)
+        self.assertEqual(used, table)
+
     def test_ci_triggers_and_superseded_runs(self):
         on = self.on("ci.yml")
         self.assertIn("pull_request", on)
