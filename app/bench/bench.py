@@ -1,12 +1,13 @@
 """Benchmark: this service vs nginx (1 worker) vs gunicorn + Flask.
 
 One run: every server pinned to CPU 0, wrk pinned to CPU 1, GET / at
-c = 10, 100, 256 for BENCH_SECONDS each after a warm-up; also cold start
-(launch to first 200, median of 5) and idle RSS. Prints a Markdown table
-and writes build/bench/results.md and build/bench/results.csv.
+c = 10, 100, 256 for BENCH_SECONDS each after a warm-up, in BENCH_ROUNDS
+interleaved rounds (median reported); also cold start (launch to first
+200, median of 5) and idle RSS. Prints a Markdown table and writes
+build/bench/results.md and build/bench/results.csv.
 
-Usage: python3 app/bench/bench.py  (env: SERVER_BIN, BENCH_SECONDS,
-BENCH_WARMUP, BENCH_CONNECTIONS="10 100 256")
+Usage: python3 app/bench/bench.py  (env: SERVER_BIN, BENCH_SECONDS=10,
+BENCH_ROUNDS=3, BENCH_WARMUP=3, BENCH_CONNECTIONS="10 100 256")
 """
 import csv
 import os
@@ -26,6 +27,7 @@ OUT = os.path.join(ROOT, "build", "bench")
 BASELINE = os.path.join(os.path.dirname(ROOT), "shared", "baseline")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "10 100 256").split()]
 DEBIAN_PY = "/usr/bin/python3"
 
@@ -102,6 +104,7 @@ class Target:
         self.proc = None
 
     def launch(self, port):
+        self.port = port
         log = open(os.path.join(OUT, f"{slug(self.name)}.log"), "ab")
         out = subprocess.DEVNULL if self.stdout == "null" else log
         self.proc = subprocess.Popen(["taskset", "-c", "0", *self.argv_for(port)],
@@ -181,32 +184,35 @@ def wrk(port, conns, seconds):
     }
 
 
-def run_load(target, conns, seconds):
-    """Idle RSS, a warm-up, then wrk at each c while sampling peak RSS."""
-    port = free_port()
-    target.launch(port)
-    target.wait_ready(port)
-    time.sleep(0.5)
-    idle = rss_kib(target.proc.pid)
-    wrk(port, 100, WARMUP)
-    rows = []
-    for c in conns:
-        peak, stop = [0], threading.Event()
+def measure(target, conns, seconds):
+    """One wrk run against a running target, sampling its peak RSS."""
+    peak, stop = [0], threading.Event()
 
-        def sample():
-            while not stop.wait(0.25):
-                peak[0] = max(peak[0], rss_kib(target.proc.pid))
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        r = wrk(port, c, seconds)
+    def sample():
+        while not stop.wait(0.25):
+            peak[0] = max(peak[0], rss_kib(target.proc.pid))
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        r = wrk(target.port, conns, seconds)
+    finally:
         stop.set()
         sampler.join()
-        r.update(server=target.name, c=c, rss_kib=max(peak[0], rss_kib(target.proc.pid)))
-        rows.append(r)
-        print(f"  {target.name:30} c={c:<4} {r['rps']:>10.0f} req/s  p50 {r['p50_ms']:.2f} ms"
-              f"  p99 {r['p99_ms']:.2f} ms  errors {r['errors']}", file=sys.stderr)
-    target.stop()
-    return idle, rows
+    r.update(server=target.name, c=conns, rss_kib=max(peak[0], rss_kib(target.proc.pid)))
+    print(f"  {target.name:30} c={conns:<4} {r['rps']:>10.0f} req/s  p50 {r['p50_ms']:.2f} ms"
+          f"  p99 {r['p99_ms']:.2f} ms  errors {r['errors']}", file=sys.stderr)
+    return r
+
+
+def median_row(runs):
+    """Median over rounds (req/s, p50, p99); errors summed, RSS the peak."""
+    row = dict(runs[0])
+    for key in ("rps", "p50_ms", "p99_ms"):
+        row[key] = statistics.median(r[key] for r in runs)
+    row["errors"] = sum(r["errors"] for r in runs)
+    row["rss_kib"] = max(r["rss_kib"] for r in runs)
+    row["wrk"] = "\n".join(r["wrk"] for r in runs)
+    return row
 
 
 def cold_start(target, runs=5):
@@ -230,9 +236,9 @@ def render(rows, extra):
     by = {(r["server"], r["c"]): r for r in rows}
     nginx, flask = "nginx (1 worker)", "gunicorn + Flask (5 workers)"
     lines = [
-        f"Each server pinned to CPU 0, `wrk -t1` pinned to CPU 1, GET /, {SECONDS} s per row "
-        f"after a {WARMUP} s warm-up; all figures from one run. Service: THREADS=1, access log "
-        "to /dev/null when on.",
+        f"Each server pinned to CPU 0, `wrk -t1` pinned to CPU 1, GET /; median of {ROUNDS} "
+        f"interleaved rounds of {SECONDS} s per row after a {WARMUP} s warm-up; all figures "
+        "from one run. Service: THREADS=1, access log to /dev/null when on.",
         "",
         "| server | c | req/s | p50 | p99 | errors | RSS under load | service/nginx | service/Flask |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -278,18 +284,31 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     targets = [service_target(binary, "off"), service_target(binary, "on"),
                nginx_target(), gunicorn_target()]
-    cold_for = {targets[0].name, targets[3].name}
-    rows, extra = [], {}
+    extra = {t.name: {"cold_ms": None} for t in targets}
+    runs = {}
     try:
+        for t in (targets[0], targets[3]):
+            print(f"bench: cold start of {t.name}", file=sys.stderr)
+            extra[t.name]["cold_ms"] = cold_start(t)
+        # All servers up at once (idle ones cost nothing); each is measured
+        # right after the others at the same c, so drift in the machine's
+        # load hits them alike.
         for t in targets:
-            print(f"bench: {t.name}", file=sys.stderr)
-            cold = cold_start(t) if t.name in cold_for else None
-            idle, r = run_load(t, CONNECTIONS, SECONDS)
-            rows += r
-            extra[t.name] = {"cold_ms": cold, "idle_kib": idle}
+            t.launch(free_port())
+            t.wait_ready(t.port)
+        time.sleep(1)
+        for t in targets:
+            extra[t.name]["idle_kib"] = rss_kib(t.proc.pid)
+            wrk(t.port, 100, WARMUP)
+        for n in range(ROUNDS):
+            print(f"bench: round {n + 1} of {ROUNDS}", file=sys.stderr)
+            for c in CONNECTIONS:
+                for t in targets:
+                    runs.setdefault((t.name, c), []).append(measure(t, c, SECONDS))
     finally:
         for t in targets:
             t.stop()
+    rows = [median_row(runs[(t.name, c)]) for t in targets for c in CONNECTIONS]
     table = render(rows, extra)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(table)
