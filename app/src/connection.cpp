@@ -174,12 +174,10 @@ Connection::Step Connection::process(std::string& out, Clock::time_point now) {
     const std::size_t used = im.parser->put(im.input.data(), ec);
     im.input.consume(used);
     if (ec == http::error::need_more) {
-      if (im.input.size() >= im.input.max_size()) {
-        respond_error(out, 431, now);
-        ++step.responses;
-      }
-      if (!closing_) break;
-      continue;
+      if (im.input.size() < im.input.max_size()) break;  // wait for more bytes
+      // Full buffer, still incomplete: the parser flags oversized header
+      // sections itself, so this is an endless chunk header (or similar).
+      ec = im.parser->is_header_done() ? http::error::bad_chunk : http::error::header_limit;
     }
     if (ec) {
       respond_error(out, status_for(ec), now);

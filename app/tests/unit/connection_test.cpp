@@ -135,6 +135,8 @@ TEST_P(ConnectionBad, AnsweredThenClosed) {
 
 const std::string kHugeHeader = "GET / HTTP/1.1\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n";
 const std::string kHugeLine = "GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n\r\n";
+const std::string kEndlessChunkHeader =
+    "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(20000, 'e');
 
 INSTANTIATE_TEST_SUITE_P(
     All, ConnectionBad,
@@ -149,6 +151,7 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"te_gzip_then_cl", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", 400},
         Bad{"te_not_chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
         Bad{"bad_chunk", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+        Bad{"endless_chunk_header", kEndlessChunkHeader.c_str(), 400},
         Bad{"header_too_large", kHugeHeader.c_str(), 431}, Bad{"target_too_large", kHugeLine.c_str(), 431},
         Bad{"body_too_large", "POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", 413},
         Bad{"chunked_too_large",
