@@ -11,6 +11,9 @@
    healthCheckGracePeriodSeconds, enableECSManagedTags and
    availabilityZoneRebalancing (UpdateService keeps them), so every plan
    would replace the service. This stores them on the created service.
+3. moto's S3 lifecycle drops NoncurrentVersionExpiration.NewerNoncurrentVersions,
+   so the provider waits (3 minutes, then fails) for the rule it wrote to
+   read back. This keeps the value and returns it.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
@@ -23,6 +26,8 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.s3.models import FakeBucket
+from moto.s3.responses import S3Response
 from moto.server import main as moto_server_main
 
 _TAGS: dict[str, dict[str, str]] = {}  # resource ARN -> tags
@@ -113,9 +118,41 @@ def create_service(self: EC2ContainerServiceResponse) -> ActionResult:
     return result
 
 
+_original_set_lifecycle = FakeBucket.set_lifecycle
+_original_get_bucket_lifecycle = S3Response.get_bucket_lifecycle
+
+
+def set_lifecycle(self: FakeBucket, rules: list) -> None:
+    _original_set_lifecycle(self, rules)
+    for given, rule in zip(rules, self.rules):
+        newer = (given.get("NoncurrentVersionExpiration") or {}).get("NewerNoncurrentVersions")
+        rule.newer_noncurrent_versions = int(newer) if newer is not None else None
+
+
+def get_bucket_lifecycle(self: S3Response):
+    bucket = self.backend.get_bucket(self.bucket_name)
+    newer = {r.id: getattr(r, "newer_noncurrent_versions", None) for r in bucket.rules}
+    serialized = self.serialized
+
+    def add_newer(result: ActionResult):
+        for rule in result.result.get("Rules", []):
+            n = newer.get(rule.get("ID"))
+            if n is not None and "NoncurrentVersionExpiration" in rule:
+                rule["NoncurrentVersionExpiration"]["NewerNoncurrentVersions"] = n
+        return serialized(result)
+
+    self.serialized = add_newer
+    try:
+        return _original_get_bucket_lifecycle(self)
+    finally:
+        del self.serialized
+
+
 def install() -> None:
     """Adds the missing actions (moto finds handlers by method name)."""
     EC2ContainerServiceResponse.create_service = create_service
+    FakeBucket.set_lifecycle = set_lifecycle
+    S3Response.get_bucket_lifecycle = get_bucket_lifecycle
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
     ApplicationAutoScalingResponse.tag_resource = tag_resource
     ApplicationAutoScalingResponse.untag_resource = untag_resource
