@@ -72,9 +72,15 @@ class DeployPath(unittest.TestCase):
         cls.env = env
         log(f"emulator at {env['AWS_ENDPOINT_URL']}")
         for stack in ("bootstrap", "platform"):
-            log(f"applying {stack} (local)")
-            r = cls.tf(stack, "apply", "-auto-approve", "-input=false", "-no-color")
-            if r.returncode != 0:
+            # Once more after a failure: on a loaded machine the emulator now and
+            # then drops a connection, and an apply picks up where it stopped.
+            for attempt in (1, 2):
+                log(f"applying {stack} (local), attempt {attempt}")
+                r = cls.tf(stack, "apply", "-auto-approve", "-input=false", "-no-color")
+                if r.returncode == 0:
+                    break
+                log(f"{stack} apply failed: {r.stderr.strip().splitlines()[-1:] or r.stdout[-300:]}")
+            else:
                 raise RuntimeError(f"{stack} apply failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
         r = cls.tf("platform", "output", "-json")
         cls.outputs = {k: v["value"] for k, v in json.loads(r.stdout).items()}
