@@ -282,6 +282,9 @@ def main():
     if not os.access(binary, os.X_OK):
         die(f"server binary not found: {binary} (run `make build`)")
     os.makedirs(OUT, exist_ok=True)
+    for name in os.listdir(OUT):  # server logs of an earlier run
+        if name.endswith(".log"):
+            os.remove(os.path.join(OUT, name))
     targets = [service_target(binary, "off"), service_target(binary, "on"),
                nginx_target(), gunicorn_target()]
     extra = {t.name: {"cold_ms": None} for t in targets}
