@@ -2,6 +2,13 @@
 // One TCP connection: moves bytes between the socket and its Connection,
 // owns the connection's deadline timer, and closes gracefully. All of a
 // session's handlers run on its own strand (the socket's executor).
+//
+// Two departures from Beast's example servers, both deliberate:
+// - bytes are read with async_read_some and parsed by Connection (Beast's
+//   parser fed from a buffer), so one read answers every pipelined request
+//   it holds, and the fuzz target drives exactly the same parsing code;
+// - deadlines use our own timer instead of tcp_stream::expires_after, whose
+//   expiry closes the socket: a slow client must still get its 408.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
