@@ -20,20 +20,23 @@ cd "$ROOT"
 url="http://localhost:$STACK_PORT"
 check_url="http://127.0.0.1:$STACK_PORT"  # what podman publishes
 
-# The image tag is the commit, as in CI, and the image reports it on
-# /version (the deploy's smoke test checks that). With local changes under
-# app/ the tag also names their content, because ECR tags are immutable:
-# the same content keeps its tag (make up stays idempotent), new content
-# gets a new one. BUILD_TIME is the commit time, so an unchanged tree
-# rebuilds from cache into the same image.
-commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)
+# The image tag is a commit, as in CI, and the image reports it on /version
+# (the deploy's smoke test checks that): the last commit that changed app/
+# (the image's whole build context), so commits elsewhere do not rebuild or
+# redeploy. With uncommitted changes under app/ the tag also names their
+# content, because ECR tags are immutable: the same content keeps its tag
+# (make up stays idempotent), new content gets a new one. BUILD_TIME is that
+# commit's time, so an unchanged app/ rebuilds from cache into the same image.
+commit=$(git log -1 --format=%h --abbrev=12 -- app 2>/dev/null || true)
+commit=${commit:-nogit}
 if [ -n "$(git status --porcelain -- app 2>/dev/null)" ]; then
   content=$(git ls-files -co --exclude-standard -z -- app | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-8)
   tag="$commit-dirty-$content"
 else
   tag=$commit
 fi
-build_time=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo 1970-01-01T00:00:00Z)
+build_time=$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ -- app 2>/dev/null || true)
+build_time=${build_time:-1970-01-01T00:00:00Z}
 
 step_setup() {
   "$ROOT/scripts/setup.sh"
