@@ -2,7 +2,7 @@
 # emulator supports is on; see "Emulator gaps" in infra/README.md.
 environment = "local"
 region      = "us-east-1"
-max_retries = 1 # an unsupported call fails fast instead of retrying for minutes
+max_retries = 3 # an unsupported call fails fast (not after minutes); transient errors still retried
 
 nat_mode             = "single"
 enable_vpc_endpoints = true

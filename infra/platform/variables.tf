@@ -40,7 +40,7 @@ variable "tags" {
 }
 
 variable "max_retries" {
-  description = "AWS provider retries of a failed call (the emulator uses 1 to fail fast)."
+  description = "AWS provider attempts per call (the emulator uses 3, so an unsupported call fails fast)."
   type        = number
   default     = 25
   nullable    = false

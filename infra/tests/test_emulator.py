@@ -230,12 +230,17 @@ class EmulatorStack(unittest.TestCase):
         self.assertIn(":targetgroup/", svc["loadBalancers"][0]["targetGroupArn"])
         breaker = svc["deploymentConfiguration"]["deploymentCircuitBreaker"]
         self.assertTrue(breaker["enable"] and breaker["rollback"])
+        self.assertEqual((svc["deploymentConfiguration"]["minimumHealthyPercent"], svc["deploymentConfiguration"]["maximumPercent"]), (100, 200))
         self.assertEqual(svc["desiredCount"], 1)
 
     def test_08_alb(self):
         elb = self.client("elbv2")
         alb = self.alb()
-        self.assertEqual(alb["Scheme"], "internet-facing")
+        # In the public subnets, never in the tasks' private ones.
+        private = set(self.service()["networkConfiguration"]["awsvpcConfiguration"]["subnets"])
+        alb_subnets = {z["SubnetId"] for z in alb["AvailabilityZones"]}
+        self.assertEqual(len(alb_subnets), 2)
+        self.assertFalse(alb_subnets & private, "ALB in a private subnet")
         attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=alb["LoadBalancerArn"])["Attributes"]}
         self.assertEqual(attrs.get("routing.http.drop_invalid_header_fields.enabled"), "true")
         self.assertEqual(attrs.get("routing.http.desync_mitigation_mode"), "strictest")
@@ -300,7 +305,9 @@ class EmulatorStack(unittest.TestCase):
         timed("service destroy", self.tf, "service", "destroy", "-auto-approve", "-var", f"image_tag={TAG}")
         timed("platform destroy", self.tf, "platform", "destroy", "-auto-approve", *self.platform_vars)
         ecs = self.client("ecs")
-        self.assertEqual(ecs.list_clusters()["clusterArns"], [])
+        # Deleted clusters stay listed as INACTIVE for a while (as on AWS).
+        clusters = ecs.describe_clusters(clusters=[self.outputs["cluster_name"]])["clusters"]
+        self.assertTrue(all(c["status"] == "INACTIVE" for c in clusters), clusters)
         ec2 = self.client("ec2")
         self.assertEqual(ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": [ENV]}])["Vpcs"], [])
         self.assertEqual(self.client("elbv2").describe_load_balancers()["LoadBalancers"], [])

@@ -7,8 +7,9 @@
    ApplicationAutoScalingResponse, backed by an in-memory tag map, and
    records the Tags that RegisterScalableTarget carries, so a second plan
    shows no drift.
-2. moto's ECS CreateService drops capacityProviderStrategy,
-   healthCheckGracePeriodSeconds, enableECSManagedTags and
+2. moto's ECS CreateService drops deploymentConfiguration (the circuit
+   breaker), capacityProviderStrategy, healthCheckGracePeriodSeconds,
+   enableECSManagedTags and
    availabilityZoneRebalancing (UpdateService keeps them), so every plan
    would replace the service. This stores them on the created service.
 3. moto's S3 lifecycle drops NoncurrentVersionExpiration.NewerNoncurrentVersions,
@@ -99,6 +100,7 @@ def deregister_scalable_target(self: ApplicationAutoScalingResponse) -> str:
 
 
 _ECS_CREATE_FIELDS = (
+    "deploymentConfiguration",
     "capacityProviderStrategy",
     "healthCheckGracePeriodSeconds",
     "enableECSManagedTags",
