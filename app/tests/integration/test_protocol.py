@@ -73,6 +73,20 @@ class ConnectionTest(ServerTest):
         for _ in range(50):  # still serving, in order
             self.assertEqual(c.read_response().status, 200)
 
+    def test_request_bodies_consumed_not_parsed_as_requests(self):
+        # A body that looks like a request must stay a body (no smuggling):
+        # exactly one response per real request, in order.
+        hidden = b"GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
+        chunked = b"%x\r\n" % len(hidden) + hidden + b"\r\n0\r\n\r\n"
+        with self.server.conn() as c:
+            c.send(req("GET", "/", b"Content-Length: %d\r\n" % len(hidden)) + hidden
+                   + req("POST", "/healthz", b"Transfer-Encoding: chunked\r\n") + chunked
+                   + req("GET", "/readyz"))
+            self.assertEqual(c.read_response().body, b"Hello, World!")
+            self.assertEqual(c.read_response().status, 405)
+            self.assertEqual(c.read_response().json(), {"status": "ready"})
+            self.assertFalse(c.wait_closed(0.2))
+
     def test_connection_close_is_honoured(self):
         with self.server.conn() as c:
             r = c.roundtrip("GET", "/", {"Connection": "close"})
