@@ -1,9 +1,11 @@
 #include "server.hpp"
 
+#include <sys/resource.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+
 #include <csignal>
 #include <cstdlib>
 #include <mutex>
@@ -82,9 +84,21 @@ class Drain {
   bool finished_ = false;
 };
 
+// Lets the process hold as many sockets as its hard limit allows (the soft
+// limit is often 1024, far below MAX_CONNECTIONS).
+void raise_fd_limit(const Logger& log) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    log_event(log, Level::warn, "error", [](JsonObject& o) { o.str("message", "cannot raise the open files limit"); });
+  }
+}
+
 }  // namespace
 
 int run_server(const Config& config, const Logger& log) {
+  raise_fd_limit(log);
   // Declaration order is destruction order in reverse: the session set and
   // state outlive the io_context whose handlers own the sessions.
   Metrics metrics(config.threads);
