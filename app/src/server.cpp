@@ -1,11 +1,11 @@
 #include "server.hpp"
 
 #include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <csignal>
 #include <cstdlib>
 #include <mutex>
