@@ -44,8 +44,8 @@ def setUpModule():
     global ENGINE, IMAGE
     # The same engine choice and podman config as `make image` (env.sh).
     probe = subprocess.run(
-        ["bash", "-c", f"source {SCRIPTS}/env.sh && printf '%s\\n' \"$CONTAINER_ENGINE\" "
-                       "\"$CONTAINERS_CONF\" \"$CONTAINERS_STORAGE_CONF\""],
+        ["bash", "-c", 'source "$1" && printf "%s\\n" "$CONTAINER_ENGINE" "$CONTAINERS_CONF" '
+                       '"$CONTAINERS_STORAGE_CONF"', "bash", os.path.join(SCRIPTS, "env.sh")],
         capture_output=True, text=True)
     if probe.returncode != 0:
         raise RuntimeError("no working container runtime: " + probe.stderr.strip()
