@@ -131,7 +131,9 @@ digest=$(image_digest "$tag") ||
 step "image $repo:$tag is in ECR ($digest)"
 
 if prev=$(aws_ ssm get-parameter --name "$param" --query Parameter.Value 2>&1); then
-  step "previous tag (SSM $param): $prev"
+  # "none" is the value infra/platform creates the parameter with.
+  if [ "$prev" = none ]; then prev=""; step "no previous tag in SSM $param (first deploy)"
+  else step "previous tag (SSM $param): $prev"; fi
 elif [[ "$prev" == *ParameterNotFound* ]]; then
   prev=""
   step "no previous tag in SSM $param (first deploy)"
