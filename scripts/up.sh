@@ -101,7 +101,11 @@ step_ecr() {
   tag=$(cat "$STACK_DIR/tag")
   repo=$(platform_output ecr_repository_name)
   manifest="$STACK_DIR/manifest.json"
-  skopeo inspect --raw "containers-storage:localhost/$IMAGE_NAME:$tag" >"$manifest"
+  if [ "$CONTAINER_ENGINE" = podman ]; then
+    skopeo inspect --raw "containers-storage:localhost/$IMAGE_NAME:$tag" >"$manifest"
+  else
+    skopeo inspect --raw "docker-daemon:$IMAGE_NAME:$tag" >"$manifest"
+  fi
   digest="sha256:$(sha256sum "$manifest" | cut -d' ' -f1)"
   media=$(jq -r '.mediaType // "application/vnd.oci.image.manifest.v1+json"' "$manifest")
   existing=$(aws ecr describe-images --repository-name "$repo" --image-ids "imageTag=$tag" \
