@@ -103,6 +103,20 @@ class BenchmarkChart(SidecarChecks, unittest.TestCase):
     folder, png = os.path.join(DOCS, "bench"), "throughput.png"
     sources, target = ["throughput.gp", "results.csv"], "bench-chart"
 
+    def test_fresh_render_matches_with_the_same_gnuplot(self):
+        self.assertIsNotNone(shutil.which("gnuplot"), "gnuplot is missing: run `make setup`")
+        comments, _ = self.sidecar()
+        version = subprocess.run(["gnuplot", "-V"], capture_output=True, text=True).stdout.strip()
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, BENCH_CSV=os.path.join(self.folder, "results.csv"), BENCH_OUT=tmp)
+            subprocess.run([os.path.join(ROOT, "scripts", "stack", "bench-chart.sh")], env=env, check=True,
+                           capture_output=True)
+            out = os.path.join(tmp, "throughput.png")
+            png_size(out)
+            if any(version in c for c in comments):
+                self.assertEqual(sha256(out), sha256(os.path.join(self.folder, self.png)),
+                                 "a fresh render differs from docs/bench/throughput.png: run `make bench-chart`")
+
 
 if __name__ == "__main__":
     unittest.main()
