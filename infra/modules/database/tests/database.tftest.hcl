@@ -174,6 +174,30 @@ run "throwaway_stack" {
   }
 }
 
+run "optional_flags_off" {
+  command = plan
+
+  variables {
+    iam_database_authentication = false
+    auto_minor_version_upgrade  = false
+    apply_immediately           = true
+    max_allocated_storage       = 0
+    cloudwatch_logs_exports     = []
+  }
+
+  assert {
+    condition = (
+      !aws_db_instance.this.iam_database_authentication_enabled && !aws_db_instance.this.auto_minor_version_upgrade &&
+      aws_db_instance.this.apply_immediately && aws_db_instance.this.max_allocated_storage == 0
+    )
+    error_message = "The optional flags must reach the instance."
+  }
+  assert {
+    condition     = aws_db_instance.this.storage_encrypted && !aws_db_instance.this.publicly_accessible && aws_db_instance.this.manage_master_user_password
+    error_message = "Turning optional flags off must never weaken encryption, exposure or password handling."
+  }
+}
+
 run "rejects_bad_name" {
   command = plan
   variables {

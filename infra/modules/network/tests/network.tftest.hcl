@@ -222,6 +222,25 @@ run "flow_logs_on_least_privilege" {
   }
 }
 
+run "flow_logs_kms_and_rejects_only" {
+  command = plan
+
+  variables {
+    enable_flow_logs       = true
+    flow_logs_traffic_type = "REJECT"
+    flow_logs_kms_key_arn  = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_flow_log.this[0].traffic_type == "REJECT" && aws_cloudwatch_log_group.flow_logs[0].kms_key_id == var.flow_logs_kms_key_arn
+    error_message = "Traffic type and KMS key must reach the flow log and its group."
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs[0].name == "/aws/vpc-flow-logs/test" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 30
+    error_message = "The flow log group must be /aws/vpc-flow-logs/<name> with the default 30-day retention."
+  }
+}
+
 run "rejects_bad_name" {
   command = plan
   variables {
