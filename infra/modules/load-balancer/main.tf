@@ -1,5 +1,4 @@
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 
 data "aws_elb_service_account" "current" {
   count = var.enable_access_logs ? 1 : 0

@@ -2,9 +2,6 @@ mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
   mock_data "aws_elb_service_account" {
     defaults = { arn = "arn:aws:iam::156460612806:root" }
   }
