@@ -16,7 +16,7 @@ waf_logging  = true
 alb_access_logs             = true
 alb_access_logs_enforce_tls = false # moto applies Deny statements without their conditions
 
-enable_database = false # moto's RDS lacks RDS-managed master passwords; see Emulator gaps
+enable_database = false # on in infra/tests/test_emulator.py; off here so `make up` stays quick
 
 create_github_oidc  = true
 github_repository   = "my-org/hello-server"

@@ -357,4 +357,29 @@ variable "service" {
     condition     = var.service.fargate_spot_weight >= 0 && var.service.fargate_spot_weight <= 1000
     error_message = "service.fargate_spot_weight must be 0-1000 (0: no Spot)."
   }
+
+  # Checked here too (the ecs-service module checks again), so a bad env
+  # file fails at the platform plan, not at the first deploy.
+  validation {
+    condition = contains(lookup({
+      "256"   = [512, 1024, 2048]
+      "512"   = [1024, 2048, 3072, 4096]
+      "1024"  = [for gb in range(2, 9) : gb * 1024]
+      "2048"  = [for gb in range(4, 17) : gb * 1024]
+      "4096"  = [for gb in range(8, 31) : gb * 1024]
+      "8192"  = [for gb in range(16, 61, 4) : gb * 1024]
+      "16384" = [for gb in range(32, 121, 8) : gb * 1024]
+    }, tostring(var.service.cpu), []), var.service.memory)
+    error_message = "service.cpu/memory must be a Fargate pair: cpu 256 (memory 512-2048), 512 (1024-4096), 1024 (2048-8192), 2048 (4096-16384), 4096 (8192-30720), in 1024 MiB steps."
+  }
+
+  validation {
+    condition     = contains(["ARM64", "X86_64"], var.service.cpu_architecture) && contains(["debug", "info", "warn", "error"], var.service.log_level)
+    error_message = "service.cpu_architecture must be ARM64 or X86_64; service.log_level debug, info, warn or error."
+  }
+
+  validation {
+    condition     = var.service.min_capacity >= 1 && var.service.max_capacity >= var.service.min_capacity && var.service.desired_count >= 0 && var.service.max_capacity <= 100
+    error_message = "service: 1 <= min_capacity <= max_capacity <= 100, desired_count >= 0."
+  }
 }

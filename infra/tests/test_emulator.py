@@ -98,7 +98,10 @@ class EmulatorStack(unittest.TestCase):
 
         cert, key = self_signed_certificate(cls.work)
         cert_arn = cls.client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
-        cls.platform_vars = ["-var", "enable_https=true", "-var", f"certificate_arn={cert_arn}"]
+        # On top of envs/local.tfvars: HTTPS and the database (slow-ish, so not in `make up`).
+        cls.platform_vars = ["-var", "enable_https=true", "-var", f"certificate_arn={cert_arn}",
+                             "-var", "enable_database=true",
+                             "-var", "database={deletion_protection = false, skip_final_snapshot = true}"]
 
         timed("platform apply", cls.tf, "platform", "apply", "-auto-approve", *cls.platform_vars)
         cls.outputs = cls.tf_outputs("platform")
@@ -199,8 +202,12 @@ class EmulatorStack(unittest.TestCase):
         self.assertEqual((rule["FromPort"], rule["ToPort"]), (5000, 5000))
         self.assertEqual([p["GroupId"] for p in rule["UserIdGroupPairs"]], [alb_sg])
         self.assertEqual(rule["IpRanges"], [])
-        egress_ports = {(r.get("FromPort"), r.get("ToPort")) for r in tasks["IpPermissionsEgress"]}
-        self.assertEqual(egress_ports, {(443, 443)})
+        egress = {(r.get("FromPort"), r.get("ToPort")): r for r in tasks["IpPermissionsEgress"]}
+        self.assertEqual(set(egress), {(443, 443), (5432, 5432)})
+        db_sg = egress[(5432, 5432)]["UserIdGroupPairs"][0]["GroupId"]
+        db = ec2.describe_security_groups(GroupIds=[db_sg])["SecurityGroups"][0]
+        self.assertEqual([(r["FromPort"], [p["GroupId"] for p in r["UserIdGroupPairs"]], r["IpRanges"]) for r in db["IpPermissions"]],
+                         [(5432, [self.tasks_sg_id()], [])], "the database must be open to the tasks only")
         alb = ec2.describe_security_groups(GroupIds=[alb_sg])["SecurityGroups"][0]
         self.assertEqual({(r["FromPort"], r["ToPort"]) for r in alb["IpPermissions"]}, {(80, 80), (443, 443)})
 
@@ -223,6 +230,18 @@ class EmulatorStack(unittest.TestCase):
         self.assertEqual(c["logConfiguration"]["logDriver"], "awslogs")
         self.assertEqual(c["portMappings"][0]["containerPort"], 5000)
         self.assertEqual(c["stopTimeout"], 30)
+        # Database credentials arrive as ECS secrets from the RDS-managed secret, never as plain env.
+        secrets = {s["name"]: s["valueFrom"] for s in c.get("secrets", [])}
+        self.assertEqual(set(secrets), {"DATABASE_USER", "DATABASE_PASSWORD"})
+        self.assertTrue(secrets["DATABASE_PASSWORD"].startswith("arn:aws:secretsmanager:"))
+        self.assertNotIn("DATABASE_PASSWORD", {e["name"] for e in c["environment"]})
+
+    def test_06b_database(self):
+        db = self.client("rds").describe_db_instances()["DBInstances"][0]
+        self.assertTrue(db["StorageEncrypted"])
+        self.assertFalse(db["PubliclyAccessible"])
+        self.assertGreaterEqual(db["BackupRetentionPeriod"], 1)
+        self.assertIn("MasterUserSecret", db)
 
     def test_07_service_load_balancer_and_circuit_breaker(self):
         svc = self.service()
@@ -336,6 +355,10 @@ def main():
         passed, failed = 0, total  # nothing was checked
     else:
         passed, failed = max(0, result.testsRun - problems - len(result.skipped)), problems
+    if result.wasSuccessful():
+        shutil.rmtree(EmulatorStack.work, ignore_errors=True)
+    elif EmulatorStack.work:
+        print(f"logs kept in {os.path.relpath(EmulatorStack.work, ROOT)}")
     print(f"{passed} passed, {failed} failed")
     return 0 if result.wasSuccessful() else 1
 

@@ -184,3 +184,21 @@ run "rejects_bad_spot_weight" {
   variables { service = { fargate_spot_weight = -1 } }
   expect_failures = [var.service]
 }
+
+run "rejects_bad_fargate_size" {
+  command = plan
+  variables { service = { cpu = 256, memory = 4096 } }
+  expect_failures = [var.service]
+}
+
+run "rejects_bad_architecture" {
+  command = plan
+  variables { service = { cpu_architecture = "arm" } }
+  expect_failures = [var.service]
+}
+
+run "rejects_bad_capacity" {
+  command = plan
+  variables { service = { min_capacity = 3, max_capacity = 2 } }
+  expect_failures = [var.service]
+}

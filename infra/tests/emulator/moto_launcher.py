@@ -15,6 +15,10 @@
 3. moto's S3 lifecycle drops NoncurrentVersionExpiration.NewerNoncurrentVersions,
    so the provider waits (3 minutes, then fails) for the rule it wrote to
    read back. This keeps the value and returns it.
+4. moto's RDS DescribeDBParameters returns the parameters without their
+   Source and ignores the Source filter; the provider asks for Source=user,
+   so a parameter group's settings look unset and every plan re-adds them.
+   Parameters set through the API are marked "user" and the filter applied.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
@@ -27,6 +31,7 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.rds.responses import RDSResponse
 from moto.s3.models import FakeBucket
 from moto.s3.responses import S3Response
 from moto.server import main as moto_server_main
@@ -150,11 +155,26 @@ def get_bucket_lifecycle(self: S3Response):
         del self.serialized
 
 
+_original_describe_db_parameters = RDSResponse.describe_db_parameters
+
+
+def describe_db_parameters(self: RDSResponse) -> ActionResult:
+    result = _original_describe_db_parameters(self)
+    wanted = self.params.get("Source")
+    params = []
+    for p in result.result["Parameters"]:
+        p.setdefault("Source", "user")
+        if wanted is None or p["Source"] == wanted:
+            params.append(p)
+    return ActionResult({"Parameters": params})
+
+
 def install() -> None:
     """Adds the missing actions (moto finds handlers by method name)."""
     EC2ContainerServiceResponse.create_service = create_service
     FakeBucket.set_lifecycle = set_lifecycle
     S3Response.get_bucket_lifecycle = get_bucket_lifecycle
+    RDSResponse.describe_db_parameters = describe_db_parameters
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
     ApplicationAutoScalingResponse.tag_resource = tag_resource
     ApplicationAutoScalingResponse.untag_resource = untag_resource
