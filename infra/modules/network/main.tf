@@ -279,3 +279,98 @@ resource "aws_flow_log" "this" {
 
   tags = merge(var.tags, { Name = var.name })
 }
+
+################################################################################
+# Network ACLs (stateless, so return traffic needs the ephemeral ports open)
+################################################################################
+
+locals {
+  # Rules every tier shares: all traffic inside the VPC, and return traffic
+  # of connections opened outwards (through NAT or by the ALB).
+  nacl_common_ingress = [
+    { rule_no = 200, protocol = "-1", cidr = var.cidr_block, from = 0, to = 0 },
+    # Ephemeral ports, skipping 3389 so that no rule opens RDP to the internet (FSBP EC2.21).
+    { rule_no = 210, protocol = "tcp", cidr = "0.0.0.0/0", from = 1024, to = 3388 },
+    { rule_no = 211, protocol = "tcp", cidr = "0.0.0.0/0", from = 3390, to = 65535 },
+    { rule_no = 220, protocol = "udp", cidr = "0.0.0.0/0", from = 1024, to = 3388 },
+    { rule_no = 221, protocol = "udp", cidr = "0.0.0.0/0", from = 3390, to = 65535 },
+  ]
+  nacl_public_ingress = concat([
+    { rule_no = 100, protocol = "tcp", cidr = "0.0.0.0/0", from = 80, to = 80 },
+    { rule_no = 110, protocol = "tcp", cidr = "0.0.0.0/0", from = 443, to = 443 },
+  ], local.nacl_common_ingress)
+}
+
+resource "aws_network_acl" "public" {
+  count = var.enable_network_acls ? 1 : 0
+
+  vpc_id     = aws_vpc.this.id
+  subnet_ids = aws_subnet.public[*].id
+
+  dynamic "ingress" {
+    for_each = local.nacl_public_ingress
+    content {
+      rule_no    = ingress.value.rule_no
+      action     = "allow"
+      protocol   = ingress.value.protocol
+      cidr_block = ingress.value.cidr
+      from_port  = ingress.value.from
+      to_port    = ingress.value.to
+    }
+  }
+
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-public" })
+}
+
+resource "aws_network_acl" "private" {
+  count = var.enable_network_acls ? 1 : 0
+
+  vpc_id     = aws_vpc.this.id
+  subnet_ids = aws_subnet.private[*].id
+
+  dynamic "ingress" {
+    for_each = local.nacl_common_ingress
+    content {
+      rule_no    = ingress.value.rule_no
+      action     = "allow"
+      protocol   = ingress.value.protocol
+      cidr_block = ingress.value.cidr
+      from_port  = ingress.value.from
+      to_port    = ingress.value.to
+    }
+  }
+
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-private" })
+}
+
+# No rules: every subnet has its own ACL above, and a subnet added later
+# without one is closed until it gets one.
+resource "aws_default_network_acl" "this" {
+  count = var.enable_network_acls ? 1 : 0
+
+  default_network_acl_id = aws_vpc.this.default_network_acl_id
+
+  tags = merge(var.tags, { Name = "${var.name}-default-unused" })
+
+  lifecycle {
+    ignore_changes = [subnet_ids] # AWS moves subnets here when their ACL is deleted
+  }
+}

@@ -146,3 +146,10 @@ variable "flow_logs_kms_key_arn" {
     error_message = "The flow_logs_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
   }
 }
+
+variable "enable_network_acls" {
+  description = "Give each tier its own network ACL (public: in only 80/443, ephemeral return ports and the VPC; private: in only from the VPC and ephemeral return ports) and strip every rule from the default network ACL, which then serves no subnet (FSBP EC2.21)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
