@@ -23,6 +23,10 @@ _tfenv_main() {
       [ -n "$found" ] && mirror=$(cd "$(dirname "$found")/../../../../.." && pwd)
     fi
   fi
+  if [ -n "${TF_PLUGIN_MIRROR:-}" ] && [ "$mirror" != none ] && [ ! -d "$mirror/registry.terraform.io" ]; then
+    echo "terraform-env: no offline provider mirror at TF_PLUGIN_MIRROR=$mirror (it must hold registry.terraform.io/)" >&2
+    return 1
+  fi
   if [ "$mirror" != none ] && [ ! -d "$mirror/registry.terraform.io" ]; then
     echo "terraform-env: no offline provider mirror found (looked for /opt/tf-plugins and any" \
       "terraform-provider-aws_* binary); set TF_PLUGIN_MIRROR=<folder holding registry.terraform.io>," \

@@ -23,5 +23,26 @@ for d in $(tf_dirs); do
     echo "$out"; fail "validate $d"
   fi
 done
+# The wrapper scripts reject bad input with a message naming it.
+# expect_error WANT CMD...: CMD must fail and print WANT.
+expect_error() {
+  local want=$1 out
+  shift
+  if out=$("$@" 2>&1); then
+    fail "$* succeeded"
+  elif grep -qF -- "$want" <<<"$out"; then
+    pass "$* -> $want"
+  else
+    echo "$out"; fail "$* did not say: $want"
+  fi
+}
+expect_error "unknown root 'nope'" "$root/scripts/tf.sh" nope dev plan
+expect_error "unknown env 'nope'" "$root/scripts/tf.sh" platform nope plan
+expect_error "usage: scripts/tf.sh" "$root/scripts/tf.sh" platform
+expect_error "env 'local' is the AWS emulator" env -u AWS_ENDPOINT_URL EMULATOR_DIR="$work/no-emulator" "$root/scripts/tf.sh" platform local plan
+expect_error "usage: scripts/emulator.sh" "$root/scripts/emulator.sh" restart
+expect_error "not running" "$root/scripts/emulator.sh" env "$work/no-emulator"
+expect_error "no offline provider mirror at TF_PLUGIN_MIRROR" env TF_PLUGIN_MIRROR="$work/no-mirror" bash -c "source '$root/scripts/terraform-env.sh'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
