@@ -74,25 +74,34 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
   if (stopped_ || ec == net::error::operation_aborted) return;
   if (ec) {
     // Out of file descriptors and the like: log, back off briefly, go on.
-    if (log_.enabled(Level::error)) {
-      std::string buf;
-      auto obj = Logger::begin(buf, Level::error, "error");
-      obj.str("message", "accept failed: " + ec.message());
-      log_.finish(buf, obj);
-    }
+    log_error("accept failed: " + ec.message());
     retry_.expires_after(std::chrono::milliseconds(50));
     retry_.async_wait([self = shared_from_this()](const error_code& e) {
       if (!e) self->accept();
     });
     return;
   }
-  auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_);
-  if (sessions_.size() > config_.max_connections) {
-    session->reject();
-  } else {
-    session->start();
+  try {
+    auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_);
+    if (sessions_.size() > config_.max_connections) {
+      session->reject();
+    } else {
+      session->start();
+    }
+  } catch (const std::exception& e) {
+    // Out of memory, say: drop this connection, but keep accepting (an
+    // exception escaping here would end the accept loop for good).
+    log_error(std::string("cannot start a session: ") + e.what());
   }
   accept();
+}
+
+void Listener::log_error(std::string_view message) const {
+  if (!log_.enabled(Level::error)) return;
+  std::string buf;
+  auto obj = Logger::begin(buf, Level::error, "error");
+  obj.str("message", message);
+  log_.finish(buf, obj);
 }
 
 }  // namespace app

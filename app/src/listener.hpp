@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "session.hpp"
 
@@ -26,6 +27,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void accept();
   void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  void log_error(std::string_view message) const;
 
   boost::asio::io_context& ioc_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
