@@ -1,5 +1,6 @@
 #include "connection.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
@@ -88,13 +89,17 @@ int status_for(const error_code& ec) {
   return 400;
 }
 
-// The right-most address of X-Forwarded-For (the one the ALB appended).
-string_view last_forwarded(string_view xff) {
+// The client for the access log: the right-most X-Forwarded-For address (the
+// one the load balancer appended) if it is an IP address, else the peer.
+string_view client_address(string_view xff, string_view peer) {
   const auto comma = xff.rfind(',');
   string_view last = comma == string_view::npos ? xff : xff.substr(comma + 1);
   while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
   while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
-  return last;
+  if (last.empty() || last.size() > 45) return peer;  // 45: the longest IPv6 text form
+  boost::system::error_code ec;
+  (void)boost::asio::ip::make_address(last, ec);
+  return ec ? peer : last;
 }
 
 }  // namespace
@@ -244,7 +249,7 @@ void Connection::finish_request() {
   ++queued_;
   im.parser.reset();
   if (!config_.access_log || !log_.enabled(Level::info)) return;
-  const string_view client = im.head.forwarded_for.empty() ? string_view(peer_) : last_forwarded(im.head.forwarded_for);
+  const string_view client = client_address(im.head.forwarded_for, peer_);
   std::string& buf = im.scratch;
   JsonObject obj = Logger::begin(buf, Level::info, "request");
   obj.str("method", im.head.method)

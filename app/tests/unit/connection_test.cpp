@@ -213,24 +213,29 @@ TEST_F(ConnectionTest, InFlightReturnsToZero) {
   EXPECT_EQ(metrics_.in_flight(), 0);
 }
 
-TEST_F(ConnectionTest, AccessLogLineIsJson) {
+// The access log line written for one request.
+std::string access_log_line(const Config& config, AppState& state, const std::string& request) {
   int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  config_.access_log = true;
+  if (pipe(fds) != 0) return "pipe failed";
   Logger log(Level::info, fds[1]);
-  Connection c(config_, state_, log, "10.0.0.1");
-  const std::string req = "GET /x?\"y HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1, 2.2.2.2\r\nUser-Agent: t\"\xFF\r\n\r\n";
+  Connection c(config, state, log, "10.0.0.1");
   auto buf = c.read_buffer();
-  std::memcpy(buf.data(), req.data(), req.size());
-  c.commit(req.size());
+  std::memcpy(buf.data(), request.data(), request.size());
+  c.commit(request.size());
   std::string out;
   c.process(out, Connection::Clock::now());
   close(fds[1]);
   char line[2048];
   const auto n = read(fds[0], line, sizeof line);
   close(fds[0]);
-  ASSERT_GT(n, 0);
-  const std::string s(line, static_cast<std::size_t>(n));
+  return n > 0 ? std::string(line, static_cast<std::size_t>(n)) : std::string();
+}
+
+TEST_F(ConnectionTest, AccessLogLineIsJson) {
+  config_.access_log = true;
+  const std::string s = access_log_line(
+      config_, state_, "GET /x?\"y HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1, 2.2.2.2\r\nUser-Agent: t\"\xFF\r\n\r\n");
+  ASSERT_FALSE(s.empty());
   EXPECT_EQ(s.back(), '\n');
   EXPECT_NE(s.find(R"("event":"request")"), std::string::npos) << s;
   EXPECT_NE(s.find(R"("path":"/x?\"y")"), std::string::npos) << s;
@@ -239,6 +244,18 @@ TEST_F(ConnectionTest, AccessLogLineIsJson) {
   EXPECT_NE(s.find(R"("route":"unmatched")"), std::string::npos) << s;
   EXPECT_NE(s.find("\"user_agent\":\"t\\\"\xEF\xBF\xBD\""), std::string::npos) << s;
   EXPECT_NE(s.find(R"("status":404)"), std::string::npos) << s;
+}
+
+TEST_F(ConnectionTest, ForwardedForThatIsNoAddressLogsThePeer) {
+  config_.access_log = true;
+  for (const char* xff : {"1.1.1.1, ", "1.1.1.1, not-an-ip", "<script>", "1.1.1.1,2001:db8::1x"}) {
+    const std::string s =
+        access_log_line(config_, state_, std::string("GET / HTTP/1.1\r\nX-Forwarded-For: ") + xff + "\r\n\r\n");
+    EXPECT_NE(s.find(R"("client":"10.0.0.1")"), std::string::npos) << xff << ": " << s;
+  }
+  const std::string v6 =
+      access_log_line(config_, state_, "GET / HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1,\t2001:db8::1\r\n\r\n");
+  EXPECT_NE(v6.find(R"("client":"2001:db8::1")"), std::string::npos) << v6;
 }
 
 }  // namespace
