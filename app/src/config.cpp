@@ -187,7 +187,7 @@ variable in brackets; a flag wins over the variable.
   --idle-timeout D         [IDLE_TIMEOUT] keep-alive idle timeout (75s)
   --drain-timeout D        [DRAIN_TIMEOUT] graceful shutdown limit (20s)
 
-  --healthcheck            GET http://127.0.0.1:$PORT/healthz, exit 0 if 200, else 1
+  --healthcheck            GET http://$HOST:$PORT/healthz, exit 0 if 200, else 1
   --version                print the version and exit
   --help                   print this help and exit
 

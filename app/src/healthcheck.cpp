@@ -11,10 +11,16 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
-bool healthcheck(std::uint16_t port, std::string& error) {
+bool healthcheck(std::string_view host, std::uint16_t port, std::string& error) {
   net::io_context ioc(1);
   tcp::socket socket(ioc);
-  const tcp::endpoint endpoint(net::ip::make_address_v4("127.0.0.1"), port);
+  // The address the server binds; a wildcard one is reached through IPv4
+  // loopback (an IPv6 wildcard socket accepts IPv4 too, and ::1 may not exist).
+  error_code ec;
+  net::ip::address address = net::ip::make_address(host, ec);
+  if (ec || address.is_unspecified()) address = net::ip::address_v4::loopback();
+  const tcp::endpoint endpoint(address, port);
+  const std::string target = endpoint.address().to_string() + ":" + std::to_string(port);
   static constexpr std::string_view kRequest =
       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: server-healthcheck\r\nConnection: close\r\n\r\n";
   std::string response;
@@ -22,7 +28,7 @@ bool healthcheck(std::uint16_t port, std::string& error) {
   error = "timed out after 2s";
   socket.async_connect(endpoint, [&](const error_code& ec) {
     if (ec) {
-      error = "cannot connect to 127.0.0.1:" + std::to_string(port) + ": " + ec.message();
+      error = "cannot connect to " + target + ": " + ec.message();
       return;
     }
     net::async_write(socket, net::buffer(kRequest), [&](const error_code& ec, std::size_t) {

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
       return 0;
     case app::Action::healthcheck: {
       std::string error;
-      if (app::healthcheck(config.port, error)) return 0;
+      if (app::healthcheck(config.host, config.port, error)) return 0;
       (void)std::fprintf(stderr, "server: healthcheck failed: %s\n", error.c_str());
       return 1;
     }
