@@ -68,7 +68,7 @@ class Drain {
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     log_event(log_, Level::info, "drain_finished",
               [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
-    if (forced) sessions_.close_all();
+    // Connections still open are cut when ioc_ is destroyed with their sessions.
     ioc_.stop();
   }
 

@@ -54,8 +54,7 @@ void SessionSet::remove(Session* s) {
   if (f) f();
 }
 
-template <class F>
-void SessionSet::for_each(F f) {
+void SessionSet::drain_all() {
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(mutex_);
@@ -64,15 +63,7 @@ void SessionSet::for_each(F f) {
       if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));  // skips sessions being destroyed
     }
   }
-  for (auto& s : live) f(*s);
-}
-
-void SessionSet::drain_all() {
-  for_each([](Session& s) { s.drain(); });
-}
-
-void SessionSet::close_all() {
-  for_each([](Session& s) { s.close(); });
+  for (auto& s : live) s->drain();
 }
 
 void SessionSet::when_empty(std::function<void()> f) {
@@ -138,10 +129,6 @@ void Session::reject() {
 
 void Session::drain() {
   net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_drain(); });
-}
-
-void Session::close() {
-  net::post(socket_.get_executor(), [self = shared_from_this()] { self->close_now(); });
 }
 
 void Session::on_drain() {

@@ -31,14 +31,11 @@ class SessionSet {
   void add(Session* s);
   void remove(Session* s);
   void drain_all();  // each session closes after its current response
-  void close_all();  // cut every connection now
   // Calls `f` once, as soon as no session is left (at once if none is).
   void when_empty(std::function<void()> f);
   void forget_when_empty();
 
  private:
-  template <class F>
-  void for_each(F f);
   mutable std::mutex mutex_;
   std::unordered_set<Session*> sessions_;
   std::function<void()> on_empty_;
@@ -54,9 +51,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start();
   void reject();  // over MAX_CONNECTIONS: 503 then close
-  // Thread-safe: post to the session's strand.
+  // Thread-safe (posts to the session's strand): close after the current response.
   void drain();
-  void close();
 
  private:
   void do_read();
