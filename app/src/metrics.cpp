@@ -18,12 +18,14 @@ constexpr std::array<std::int64_t, kBucketCount> kBucketNs = {
 constexpr std::array<std::string_view, kBucketCount> kBucketLabels = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
 constexpr std::size_t kCodeCount = kStatusCodes.size();
+constexpr std::size_t kServerErrorIndex = 7;
+static_assert(kStatusCodes[kServerErrorIndex] == 500);
 
 std::size_t code_index(int status) {
   for (std::size_t i = 0; i < kCodeCount; ++i) {
     if (kStatusCodes[i] == status) return i;
   }
-  return 7;  // 500: an unlisted code is a bug, count it as a server error
+  return kServerErrorIndex;  // an unlisted code is a bug: count it as a server error
 }
 
 void append_int(std::string& out, std::int64_t v) {
@@ -47,6 +49,15 @@ void header(std::string& out, std::string_view name, std::string_view type, std:
   out += name;
   out += ' ';
   out += type;
+  out += '\n';
+}
+
+// A gauge without labels; `append_value` writes its value.
+void gauge(std::string& out, std::string_view name, std::string_view help, const auto& append_value) {
+  header(out, name, "gauge", help);
+  out += name;
+  out += ' ';
+  append_value();
   out += '\n';
 }
 
@@ -192,20 +203,12 @@ void Metrics::expose(std::string& out, const BuildInfo& build) const {
     }
   }
 
-  header(out, "http_requests_in_flight", "gauge", "HTTP requests received and not yet fully answered.");
-  out += "http_requests_in_flight ";
-  append_int(out, in_flight());
-  out += '\n';
-
-  header(out, "process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.");
-  out += "process_start_time_seconds ";
-  append_double(out, start_time_);
-  out += '\n';
-
-  header(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-  out += "process_resident_memory_bytes ";
-  append_int(out, resident_bytes());
-  out += '\n';
+  gauge(out, "http_requests_in_flight", "HTTP requests received and not yet fully answered.",
+        [&] { append_int(out, in_flight()); });
+  gauge(out, "process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.",
+        [&] { append_double(out, start_time_); });
+  gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",
+        [&] { append_int(out, resident_bytes()); });
 
   header(out, "app_build_info", "gauge", "Build information of the running binary; the value is always 1.");
   out += "app_build_info{version=\"";
