@@ -8,7 +8,7 @@ APP_VERSION ?= 0.0.0-dev
 APP_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 APP_CMAKE_VARS = -DAPP_VERSION="$(APP_VERSION)" -DAPP_COMMIT="$(APP_COMMIT)"
 
-.PHONY: build app-build-asan app-build-debug app-configure-% fmt lint
+.PHONY: build app-build-asan app-build-debug app-build-tsan test-app-tsan fmt lint
 
 # Configure a preset once (or again when CMakeLists/presets change).
 $(APP_BUILD)/%/build.ninja: $(APP_DIR)/CMakeLists.txt $(APP_DIR)/CMakePresets.json
@@ -22,6 +22,15 @@ app-build-asan: $(APP_BUILD)/asan/build.ninja ## Build the service with ASan+UBS
 
 app-build-debug: $(APP_BUILD)/debug/build.ninja
 	$(APP_NICE) cmake --build $(APP_BUILD)/debug --target server -j 2
+
+app-build-tsan: $(APP_BUILD)/tsan/build.ninja ## Build the service with ThreadSanitizer (clang) -> build/app/tsan/server
+	$(APP_NICE) cmake --build $(APP_BUILD)/tsan --target server -j 2
+
+# The integration tests against the TSan build (they run it with THREADS=2).
+# Not in TEST_SUITES: a TSan build and run cost minutes of a shared CPU.
+test-app-tsan: app-build-tsan ## Integration tests against the ThreadSanitizer build
+	@SERVER_BIN=$(APP_BUILD)/tsan/server TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  timeout 900 python3 app/tests/integration/run.py
 
 fmt: ## Format the C++ sources in place
 	clang-format -i $(APP_SOURCES)
