@@ -66,6 +66,7 @@ void Logger::finish(std::string& buf, JsonObject& obj) const {
 }
 
 void Logger::write_raw(std::string_view lines) const {
+  const std::lock_guard lock(write_mutex_);
   const char* p = lines.data();
   std::size_t left = lines.size();
   while (left > 0) {

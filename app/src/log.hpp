@@ -1,6 +1,8 @@
 #pragma once
-// JSON-lines logging on stdout: one object per line, each line written with a
-// single write(2) so lines from several threads never interleave.
+// JSON-lines logging on stdout: one object per line. Writes are serialised by
+// a mutex: a write(2) of more than PIPE_BUF bytes to a pipe (the container's
+// log driver) may be split, and lines from several threads must not interleave.
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,12 +29,13 @@ class Logger {
   static JsonObject begin(std::string& buf, Level l, std::string_view event);
   // Closes the object, appends '\n' and writes the line.
   void finish(std::string& buf, JsonObject& obj) const;
-  // Writes already complete lines (one or more) with one write(2).
+  // Writes already complete lines (one or more), whole.
   void write_raw(std::string_view lines) const;
 
  private:
   Level min_;
   int fd_;
+  mutable std::mutex write_mutex_;  // uncontended with one thread: far cheaper than the write(2)
 };
 
 }  // namespace app
