@@ -145,7 +145,8 @@ void Connection::discard_input() { impl_->input.consume(impl_->input.size()); }
 bool Connection::request_started() const { return impl_->parser.has_value(); }
 
 void Connection::written(std::size_t n) {
-  queued_ -= std::min(n, queued_);
+  n = std::min(n, queued_);  // the gauge moves with queued_, never below it
+  queued_ -= n;
   state_.metrics.in_flight_add(-static_cast<std::int64_t>(n));
 }
 

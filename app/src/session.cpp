@@ -246,7 +246,9 @@ void Session::close_now() {
 
 // Deadlines: while a request is being received, REQUEST_TIMEOUT from its
 // first byte; while a response is being written, REQUEST_TIMEOUT from the
-// write; otherwise IDLE_TIMEOUT from now.
+// write; otherwise IDLE_TIMEOUT from now, or REQUEST_TIMEOUT during a drain
+// (a connection accepted just before the listener closed gets that long to
+// send its request, not the whole drain).
 void Session::update_deadline(Clock::time_point now) {
   if (lingering_ || closed_) return;
   if (conn_.request_started()) {
@@ -254,7 +256,7 @@ void Session::update_deadline(Clock::time_point now) {
   } else if (writing_) {
     deadline_ = write_start_ + config_.request_timeout;
   } else {
-    deadline_ = now + config_.idle_timeout;
+    deadline_ = now + (draining_ ? config_.request_timeout : config_.idle_timeout);
   }
 }
 
