@@ -122,7 +122,7 @@ module "load_balancer" {
   vpc_cidr_block             = module.network.vpc_cidr_block
   public_subnet_ids          = module.network.public_subnet_ids
   container_port             = local.container_port
-  health_check_path          = "/healthz"
+  health_check_path          = "/readyz"
   enable_https               = var.enable_https
   certificate_arn            = var.certificate_arn
   ingress_cidr_blocks        = var.alb_ingress_cidr_blocks

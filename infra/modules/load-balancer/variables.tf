@@ -62,9 +62,9 @@ variable "container_port" {
 }
 
 variable "health_check_path" {
-  description = "HTTP path the target group probes on each task (the service's liveness endpoint)."
+  description = "HTTP path the target group probes on each task: the service's readiness endpoint, which answers 503 from the moment a drain starts so the ALB stops routing to a task that is shutting down."
   type        = string
-  default     = "/healthz"
+  default     = "/readyz"
   nullable    = false
 
   validation {

@@ -68,9 +68,9 @@ run "http_only_defaults" {
     condition = (
       aws_lb_target_group.this.target_type == "ip" && aws_lb_target_group.this.port == 5000 &&
       aws_lb_target_group.this.protocol == "HTTP" && aws_lb_target_group.this.deregistration_delay == "30" &&
-      aws_lb_target_group.this.health_check[0].path == "/healthz" && aws_lb_target_group.this.health_check[0].protocol == "HTTP"
+      aws_lb_target_group.this.health_check[0].path == "/readyz" && aws_lb_target_group.this.health_check[0].protocol == "HTTP"
     )
-    error_message = "Target group must be ip, port 5000, HTTP health check on /healthz, 30 s deregistration delay."
+    error_message = "Target group must be ip, port 5000, HTTP health check on /readyz, 30 s deregistration delay."
   }
   assert {
     condition     = aws_lb_listener.http.default_action[0].type == "forward" && aws_lb_listener.http.default_action[0].target_group_arn == aws_lb_target_group.this.arn
