@@ -84,6 +84,7 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
   try {
     auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_);
     if (sessions_.size() > config_.max_connections) {
+      state_.metrics.connection_rejected();
       session->reject();
     } else {
       session->start();

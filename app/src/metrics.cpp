@@ -205,6 +205,13 @@ void Metrics::expose(std::string& out, const BuildInfo& build) const {
 
   gauge(out, "http_requests_in_flight", "HTTP requests received and not yet fully answered.",
         [&] { append_int(out, in_flight()); });
+  gauge(out, "http_connections_open", "Client connections open, including those being refused.",
+        [&] { append_int(out, connections_open_.load(std::memory_order_relaxed)); });
+  header(out, "http_connections_rejected_total", "counter",
+         "Connections refused with a 503 because MAX_CONNECTIONS were open.");
+  out += "http_connections_rejected_total ";
+  append_int(out, static_cast<std::int64_t>(connections_rejected_.load(std::memory_order_relaxed)));
+  out += '\n';
   gauge(out, "process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.",
         [&] { append_double(out, start_time_); });
   gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",

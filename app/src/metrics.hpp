@@ -44,6 +44,9 @@ class Metrics {
   void observe(std::size_t method, Route route, int status, std::chrono::nanoseconds duration);
   void in_flight_add(std::int64_t delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
   std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  // Once per connection, not per request: plain shared atomics.
+  void connections_add(std::int64_t delta) { connections_open_.fetch_add(delta, std::memory_order_relaxed); }
+  void connection_rejected() { connections_rejected_.fetch_add(1, std::memory_order_relaxed); }
 
   // Appends the whole exposition to `out`.
   void expose(std::string& out, const BuildInfo& build) const;
@@ -54,6 +57,8 @@ class Metrics {
   unsigned shard_count_;
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> connections_open_{0};
+  std::atomic<std::uint64_t> connections_rejected_{0};
   double start_time_;
 };
 

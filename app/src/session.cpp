@@ -93,9 +93,13 @@ Session::Session(tcp::socket socket, const Config& config, AppState& state, cons
       conn_(config, state, log, peer_address(socket_)),
       step_(std::min(config.request_timeout, config.idle_timeout)) {
   set_.add(this);
+  state_.metrics.connections_add(1);
 }
 
-Session::~Session() { set_.remove(this); }
+Session::~Session() {
+  state_.metrics.connections_add(-1);
+  set_.remove(this);
+}
 
 void Session::start() {
   net::dispatch(socket_.get_executor(), [self = shared_from_this()] {

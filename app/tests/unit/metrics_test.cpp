@@ -39,6 +39,8 @@ TEST(Metrics, HelpAndTypeForEveryFamily) {
        std::vector<std::pair<std::string, std::string>>{{"http_requests_total", "counter"},
                                                         {"http_request_duration_seconds", "histogram"},
                                                         {"http_requests_in_flight", "gauge"},
+                                                        {"http_connections_open", "gauge"},
+                                                        {"http_connections_rejected_total", "counter"},
                                                         {"process_start_time_seconds", "gauge"},
                                                         {"process_resident_memory_bytes", "gauge"},
                                                         {"app_build_info", "gauge"}}) {
@@ -90,6 +92,17 @@ TEST(Metrics, InFlightGauge) {
   m.in_flight_add(3);
   m.in_flight_add(-1);
   EXPECT_EQ(samples(expose(m)).at("http_requests_in_flight"), "2");
+}
+
+TEST(Metrics, ConnectionGauges) {
+  Metrics m;
+  m.connections_add(2);
+  m.connections_add(-1);
+  m.connection_rejected();
+  m.connection_rejected();
+  const auto s = samples(expose(m));
+  EXPECT_EQ(s.at("http_connections_open"), "1");
+  EXPECT_EQ(s.at("http_connections_rejected_total"), "2");
 }
 
 TEST(Metrics, ProcessGauges) {
