@@ -1,7 +1,8 @@
 #pragma once
 // One TCP connection: moves bytes between the socket and its Connection,
 // owns the connection's deadline timer, and closes gracefully. All of a
-// session's handlers run on its own strand (the socket's executor).
+// session's handlers run on the socket's executor: its own strand when
+// THREADS > 1 (see Listener::accept), the io_context itself with one thread.
 //
 // Two departures from Beast's example servers, both deliberate:
 // - bytes are read with async_read_some and parsed by Connection (Beast's
