@@ -18,7 +18,7 @@ import time
 import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-SANITIZER_RE = re.compile(r"ERROR: \w+Sanitizer|runtime error:")
+SANITIZER_RE = re.compile(r"ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|runtime error:")
 
 
 def server_bin():
