@@ -5,7 +5,8 @@
         emu.client("ecs").list_clusters()
 
 `env` is the caller's environment without any AWS_*/TF_* variable (so a
-developer's real credentials or profile can never reach a test), plus
+developer's real credentials, profile or TF_VAR_* can never reach a test;
+TF_PLUGIN_MIRROR, which only says where providers are, stays), plus
 `extra_env` and what the emulator exports: AWS_ENDPOINT_URL, the test
 credentials and the region.
 """
@@ -18,9 +19,13 @@ SCRIPT = os.path.join(ROOT, "scripts", "emulator.sh")
 START_TIMEOUT = 180
 
 
+# Project settings that say where things are, not what to apply: kept.
+KEEP = {"TF_PLUGIN_MIRROR"}
+
+
 def clean_env(extra=None):
-    """The caller's environment minus AWS_* and TF_*, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+    """The caller's environment minus AWS_* and TF_* (but KEEP), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k in KEEP or not k.startswith(("AWS_", "TF_"))}
     env.update({k: str(v) for k, v in (extra or {}).items()})
     return env
 

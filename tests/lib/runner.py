@@ -100,9 +100,19 @@ def summary(result):
     return lines, failed
 
 
-def main(tests, argv=None):
+def abort(message):
+    """For a suite that cannot start at all (say, no binary to test): prints
+    why and counts it as one failure; returns the exit code."""
+    print(message, file=sys.stdout)
+    print("0 passed, 1 failed", flush=True)
+    return 1
+
+
+def main(tests, argv=None, before_summary=None):
     """Runs `tests` and prints the summary; returns the exit code (0 only if
-    nothing failed). argv may hold `-k PATTERN` (repeatable)."""
+    nothing failed). argv may hold `-k PATTERN` (repeatable). before_summary,
+    if given, is called with the result (its `failed_ids` empty when all
+    passed) just before the summary, for a suite's own closing lines."""
     parser = argparse.ArgumentParser(prog=os.path.basename(sys.argv[0]),
                                      description="Runs this suite; ends with `N passed, N failed`.")
     parser.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
@@ -114,6 +124,8 @@ def main(tests, argv=None):
     suite = load(tests, args.patterns)
     stream = sys.stdout
     result = unittest.TextTestRunner(stream=stream, verbosity=2, resultclass=CountingResult).run(suite)
+    if before_summary:
+        before_summary(result)
     lines, failed = summary(result)
     stream.flush()
     print("\n".join(lines), flush=True)

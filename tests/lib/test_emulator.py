@@ -16,10 +16,11 @@ from tests.lib import emulator  # noqa: E402
 class CleanEnv(unittest.TestCase):
     def test_drops_aws_and_tf_variables_and_adds_extra(self):
         outside = {"AWS_PROFILE": "prod", "AWS_ACCESS_KEY_ID": "AKIAREAL", "TF_VAR_x": "1",
-                   "TF_CLI_CONFIG_FILE": "/x", "PATH": "/bin", "HOME": "/root"}
+                   "TF_CLI_CONFIG_FILE": "/x", "PATH": "/bin", "HOME": "/root", "TF_PLUGIN_MIRROR": "/m"}
         with mock.patch.dict(os.environ, outside, clear=True):
             env = emulator.clean_env({"MOTO_ECS_SERVICE_RUNNING": 2})
-        self.assertEqual(env, {"PATH": "/bin", "HOME": "/root", "MOTO_ECS_SERVICE_RUNNING": "2"})
+        self.assertEqual(env, {"PATH": "/bin", "HOME": "/root", "TF_PLUGIN_MIRROR": "/m",
+                               "MOTO_ECS_SERVICE_RUNNING": "2"})
 
     def test_parse_exports(self):
         env = emulator.parse_exports("noise\nexport A=1\nexport B=x=y\nunset C D\n", {"C": "c", "E": "e"})

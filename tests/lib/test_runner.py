@@ -17,11 +17,11 @@ def sample(**methods):
     return unittest.defaultTestLoader.loadTestsFromTestCase(case)
 
 
-def run(tests, argv=None):
+def run(tests, argv=None, **kwargs):
     """runner.main on `tests`; returns (exit code, its output, its last line)."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = runner.main(tests, argv)
+        code = runner.main(tests, argv, **kwargs)
     text = out.getvalue()
     lines = text.rstrip("\n").splitlines()
     return code, text, lines[-1] if lines else ""
@@ -120,6 +120,23 @@ class Loading(unittest.TestCase):
 
     def test_module_names(self):
         self.assertEqual(run(["tests.lib.test_ports"])[0], 0)
+
+    def test_before_summary_sees_the_result_and_prints_before_the_line(self):
+        seen = []
+
+        def closing(result):
+            seen.append(list(result.failed_ids))
+            print("times: 1s")
+        code, text, last = run(sample(test_a=fails), before_summary=closing)
+        self.assertEqual((code, last), (1, "0 passed, 1 failed"))
+        self.assertEqual(len(seen[0]), 1)
+        self.assertIn("times: 1s\n0 passed, 1 failed", text)
+
+    def test_abort_is_one_failure(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = runner.abort("no server binary")
+        self.assertEqual((code, out.getvalue()), (1, "no server binary\n0 passed, 1 failed\n"))
 
     def test_bad_argument_is_exit_2(self):
         self.assertEqual(run(sample(test_a=ok), ["--bogus"])[0], 2)
