@@ -62,18 +62,14 @@ class SummaryLine(unittest.TestCase):
         self.assertEqual((code, last), (1, "0 passed, 1 failed"))
         self.assertIn("no tests ran", text)
 
-    def test_class_fixture_error_is_a_failure(self):
-        def broken_setup(cls):
+    def test_class_fixture_errors_are_failures(self):
+        def broken(cls):
             raise RuntimeError("fixture broke")
-        code, text, last = run(sample(setUpClass=classmethod(broken_setup), test_a=ok))
-        self.assertEqual((code, last), (1, "0 passed, 1 failed"))
-        self.assertIn("fixture broke", text)
-
-    def test_class_teardown_error_is_a_failure(self):
-        def broken_teardown(cls):
-            raise RuntimeError("teardown broke")
-        code, _, last = run(sample(tearDownClass=classmethod(broken_teardown), test_a=ok))
-        self.assertEqual((code, last), (1, "1 passed, 1 failed"))
+        for fixture, expected in (("setUpClass", "0 passed, 1 failed"), ("tearDownClass", "1 passed, 1 failed")):
+            with self.subTest(fixture=fixture):
+                code, text, last = run(sample(**{fixture: classmethod(broken)}, test_a=ok))
+                self.assertEqual((code, last), (1, expected))
+                self.assertIn("fixture broke", text)
 
 
 class SkipRule(unittest.TestCase):
