@@ -10,6 +10,7 @@ ends with "N passed, N failed". Everything it starts is stopped, also on
 failure. Run: python3 infra/tests/test_emulator.py
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -18,27 +19,15 @@ import sys
 import tempfile
 import time
 import unittest
-import hashlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, ROOT)
+from tests.lib import emulator, procs, runner  # noqa: E402
+
 ENV = "local"
 NAME = "hello-local"
 TAG = "0123abc"
 TIMES: dict[str, float] = {}
-
-
-def run(args, log, check=True, env=None):
-    """Runs a command, logs its output; returns (exit code, output)."""
-    start = time.monotonic()
-    proc = subprocess.run(args, cwd=ROOT, env=env or os.environ, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    with open(log, "w") as f:
-        f.write(proc.stdout)
-    elapsed = time.monotonic() - start
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed ({proc.returncode}) after {elapsed:.0f}s; "
-                             f"log {log}:\n{proc.stdout[-4000:]}")
-    return proc.returncode, proc.stdout
 
 
 def timed(key, fn, *args, **kwargs):
@@ -63,7 +52,8 @@ class EmulatorStack(unittest.TestCase):
     """One apply of the stack, checked by the tests in name order, destroyed last."""
 
     work = ""
-    emu = ""
+    emulator = None
+    env: dict = {}
     platform_vars: list[str] = []
     outputs: dict = {}
     destroyed = False
@@ -72,10 +62,10 @@ class EmulatorStack(unittest.TestCase):
     def setUpClass(cls):
         os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
         cls.work = tempfile.mkdtemp(prefix="infra-emulator-", dir=os.path.join(ROOT, "build"))
-        cls.emu = os.path.join(cls.work, "emulator")
-        env = dict(os.environ, MOTO_ECS_SERVICE_RUNNING="1")
-        run([os.path.join(ROOT, "scripts", "emulator.sh"), "start", cls.emu], cls.log("emulator-start"), env=env)
+        cls.emulator = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="1")
         try:
+            cls.emulator.start()
+            cls.env = dict(cls.emulator.env, TF_WORK_DIR=os.path.join(cls.work, "tf"))
             cls._setup()
         except BaseException:
             cls.tearDownClass()
@@ -83,17 +73,6 @@ class EmulatorStack(unittest.TestCase):
 
     @classmethod
     def _setup(cls):
-        with open(os.path.join(cls.emu, "env")) as f:
-            for line in f:
-                if line.startswith("export "):
-                    k, v = line[len("export "):].strip().split("=", 1)
-                    os.environ[k] = v
-        for k in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
-            os.environ.pop(k, None)
-        os.environ["TF_WORK_DIR"] = os.path.join(cls.work, "tf")
-        import boto3  # after the env points at the emulator
-        cls.boto = boto3.session.Session(region_name=os.environ["AWS_REGION"])
-
         timed("bootstrap apply", cls.tf, "bootstrap", "apply", "-auto-approve")
 
         cert, key = self_signed_certificate(cls.work)
@@ -121,7 +100,8 @@ class EmulatorStack(unittest.TestCase):
                 cls.tf("service", "destroy", "-auto-approve", "-var", f"image_tag={TAG}", check=False)
                 cls.tf("platform", "destroy", "-auto-approve", *cls.platform_vars, check=False)
         finally:
-            run([os.path.join(ROOT, "scripts", "emulator.sh"), "stop", cls.emu], cls.log("emulator-stop"), check=False)
+            cls.emulator.stop()
+            print("\ntimes (s): " + ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()))
 
     # ---- helpers ----
 
@@ -132,16 +112,17 @@ class EmulatorStack(unittest.TestCase):
     @classmethod
     def tf(cls, root, *args, check=True):
         cmd = [os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, args[0], "-input=false", "-no-color", *args[1:]]
-        return run(cmd, cls.log(f"{root}-{args[0]}"), check=check)
+        return procs.run(cmd, log_path=cls.log(f"{root}-{args[0]}"), check=check, env=cls.env)
 
     @classmethod
     def tf_outputs(cls, root):
-        _, out = run([os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, "output", "-json"], cls.log(f"{root}-output"))
+        _, out = procs.run([os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, "output", "-json"],
+                           log_path=cls.log(f"{root}-output"), env=cls.env)
         return {k: v["value"] for k, v in json.loads(out).items()}
 
     @classmethod
     def client(cls, service):
-        return cls.boto.client(service)
+        return cls.emulator.client(service)
 
     @classmethod
     def push_fake_image(cls, repository, tag):
@@ -332,7 +313,8 @@ class EmulatorStack(unittest.TestCase):
         self.assertEqual(self.client("elbv2").describe_load_balancers()["LoadBalancers"], [])
         self.assertEqual(self.client("ecr").describe_repositories()["repositories"], [])
         for root in ("platform", "service"):
-            _, out = run([os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, "state", "list"], self.log(f"{root}-state"))
+            _, out = procs.run([os.path.join(ROOT, "scripts", "tf.sh"), root, ENV, "state", "list"],
+                               log_path=self.log(f"{root}-state"), env=self.env)
             self.assertEqual(out.strip(), "", f"{root} state not empty after destroy")
 
     @classmethod
@@ -344,24 +326,13 @@ class EmulatorStack(unittest.TestCase):
         raise AssertionError("no bucket in local.s3.tfbackend")
 
 
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(EmulatorStack)
-    total = suite.countTestCases()
-    start = time.monotonic()
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    print("\ntimes (s): " + ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()) + f"; total {time.monotonic() - start:.1f}")
-    problems = len(result.failures) + len(result.errors)  # tests, or setUpClass/tearDownClass
-    if result.testsRun == 0 or (result.errors and "setUpClass" in str(result.errors[0][0])):
-        passed, failed = 0, total  # nothing was checked
-    else:
-        passed, failed = max(0, result.testsRun - problems - len(result.skipped)), problems
-    if result.wasSuccessful():
+def keep_logs_only_on_failure(result):
+    if not result.failed_ids:
         shutil.rmtree(EmulatorStack.work, ignore_errors=True)
     elif EmulatorStack.work:
         print(f"logs kept in {os.path.relpath(EmulatorStack.work, ROOT)}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if result.wasSuccessful() else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(EmulatorStack)
+    sys.exit(runner.main(suite, sys.argv[1:], before_summary=keep_logs_only_on_failure))
