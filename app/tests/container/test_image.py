@@ -6,8 +6,8 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
+import sys
 import tarfile
 import tempfile
 import time
@@ -16,6 +16,9 @@ import urllib.error
 import urllib.request
 
 ROOT = os.environ.get("ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, ROOT)
+from tests.lib import containers  # noqa: E402
+from tests.lib.ports import free_port  # noqa: E402
 SCRIPTS = os.path.join(ROOT, "scripts", "container")
 LOG_DIR = os.path.join(ROOT, "build", "test-logs")
 SIZE_BUDGET = 5 * 1000 * 1000  # bytes, uncompressed
@@ -43,15 +46,12 @@ def engine(*args, check=True, timeout=120):
 def setUpModule():
     global ENGINE, IMAGE
     # The same engine choice and podman config as `make image` (env.sh).
-    probe = subprocess.run(
-        ["bash", "-c", 'source "$1" && printf "%s\\n" "$CONTAINER_ENGINE" "$CONTAINERS_CONF" '
-                       '"$CONTAINERS_STORAGE_CONF"', "bash", os.path.join(SCRIPTS, "env.sh")],
-        capture_output=True, text=True)
-    if probe.returncode != 0:
-        raise RuntimeError("no working container runtime: " + probe.stderr.strip()
-                           + " (the container suite needs one; see docs/container.md)")
-    ENGINE, conf, storage = probe.stdout.splitlines()
-    os.environ.update(CONTAINERS_CONF=conf, CONTAINERS_STORAGE_CONF=storage, CONTAINER_ENGINE=ENGINE)
+    try:
+        ENGINE = containers.engine()
+    except RuntimeError as e:
+        raise RuntimeError(f"{e} (the container suite needs one; see docs/container.md)") from None
+    engine_env = containers.env()
+    os.environ.update({k: engine_env[k] for k in ("CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "CONTAINER_ENGINE")})
 
     os.makedirs(LOG_DIR, exist_ok=True)
     log = os.path.join(LOG_DIR, "container-build.log")
@@ -78,12 +78,6 @@ def tearDownModule():
         engine("rmi", IMAGE, check=False)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get(port, path, timeout=3):
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
@@ -108,10 +102,6 @@ def start_container(name, port):
             logs = engine("logs", name, check=False)
             raise AssertionError(f"{name} did not answer /healthz within 20 s; logs:\n{logs.stdout}{logs.stderr}")
         time.sleep(0.2)
-
-
-def remove_container(name):
-    engine("rm", "--force", name, check=False)
 
 
 def inspect(kind, name):
@@ -183,12 +173,12 @@ class RunningContainer(unittest.TestCase):
         try:
             start_container(cls.name, cls.port)
         except BaseException:
-            remove_container(cls.name)
+            containers.rm(cls.name)
             raise
 
     @classmethod
     def tearDownClass(cls):
-        remove_container(cls.name)
+        containers.rm(cls.name)
 
     def test_serves_root(self):
         status, headers, body = get(self.port, "/")
@@ -276,7 +266,7 @@ class Shutdown(unittest.TestCase):
             state = inspect("container", name)["State"]
             logs = engine("logs", name).stdout
         finally:
-            remove_container(name)
+            containers.rm(name)
         print(f"stop took {seconds:.2f} s, exit code {state['ExitCode']}")
         self.assertEqual(state["ExitCode"], 0)
         # Well inside the 20 s drain timeout: nothing was in flight.
@@ -291,7 +281,7 @@ class Shutdown(unittest.TestCase):
         name = "container-run-" + secrets.token_hex(4)
         port = free_port()
         env = dict(os.environ, IMAGE=IMAGE, CONTAINER_NAME=name, HOST_PORT=str(port))
-        self.addCleanup(remove_container, name)
+        self.addCleanup(containers.rm, name)
         run = subprocess.Popen([os.path.join(SCRIPTS, "run.sh")], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
         try:
