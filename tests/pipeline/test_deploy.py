@@ -10,7 +10,6 @@ nothing. The tests run in order (numbered); the last destroys everything,
 and the emulator is stopped whatever happens."""
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,10 +18,12 @@ import time
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_smoke import Stub  # noqa: E402  (the same /healthz + /version stub)
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+from test_smoke import Stub  # noqa: E402  (the same /healthz + /version stub)
+from tests.lib import emulator  # noqa: E402
+
 WORK = ROOT / "build" / "pipeline" / "deploy-test"
 TAG_A = "a" * 40
 TAG_B = "b" * 40
@@ -44,7 +45,7 @@ class DeployPath(unittest.TestCase):
         shutil.rmtree(WORK, ignore_errors=True)
         WORK.mkdir(parents=True)
         cls.emulator_dir = WORK / "emulator"
-        cls.started = False
+        cls.emulator = emulator.Emulator(cls.emulator_dir)
         try:
             cls._start()
         except BaseException:
@@ -53,21 +54,9 @@ class DeployPath(unittest.TestCase):
 
     @classmethod
     def _start(cls):
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("AWS_", "GITHUB_", "SMOKE", "TF_"))}
-        r = subprocess.run([str(ROOT / "scripts/emulator.sh"), "start", str(cls.emulator_dir)],
-                           capture_output=True, text=True, env=base, timeout=120)
-        if r.returncode != 0:
-            raise RuntimeError(f"emulator start failed: {r.stderr}")
-        cls.started = True
-        env = dict(base)
-        for line in r.stdout.splitlines():
-            if line.startswith("export "):
-                k, _, v = line[len("export "):].partition("=")
-                env[k] = v
-            elif line.startswith("unset "):
-                for k in line.split()[1:]:
-                    env.pop(k, None)
+        cls.emulator.start()
+        # Nothing of a GitHub runner or a smoke-test setting may leak in either.
+        env = {k: v for k, v in cls.emulator.env.items() if not k.startswith(("GITHUB_", "SMOKE"))}
         env.update(EMULATOR_DIR=str(cls.emulator_dir), TF_WORK_DIR=str(WORK / "tf-work"), SMOKE="0")
         cls.env = env
         log(f"emulator at {env['AWS_ENDPOINT_URL']}")
@@ -90,9 +79,7 @@ class DeployPath(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.started:
-            subprocess.run([str(ROOT / "scripts/emulator.sh"), "stop", str(cls.emulator_dir)],
-                           capture_output=True, text=True, timeout=60)
+        cls.emulator.stop()
 
     # ---- helpers ------------------------------------------------------------
     @classmethod
