@@ -30,6 +30,16 @@ def _kill_group(proc, sig):
         pass
 
 
+def pid_running(pid):
+    """True while `pid` runs. A zombie (exited, not yet reaped: here pid 1
+    reaps orphans a second or more late) does not run."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 class Process:
     """A long-running process in its own process group; stdout and stderr go
     to log_path (a temporary file when None)."""

@@ -13,40 +13,51 @@ from tests.lib import ports, procs  # noqa: E402
 PY = sys.executable
 
 
-def gone(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    # A zombie (exited, not yet reaped by its parent) is gone for our purpose.
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-
-
 def wait_gone(pid, timeout=5):
     deadline = time.monotonic() + timeout
-    while not gone(pid):
+    while procs.pid_running(pid):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
     return True
 
 
+def wait_output(process, text, timeout=20):
+    """Waits until the process printed `text` (python starts slowly on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while text not in process.output():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {text!r} after {timeout}s: {process.output()!r}")
+        time.sleep(0.05)
+
+
+class PidRunning(unittest.TestCase):
+    def test_running_exited_and_zombie(self):
+        self.assertTrue(procs.pid_running(os.getpid()))
+        child = os.fork()
+        if child == 0:
+            os._exit(0)
+        deadline = time.monotonic() + 10
+        while open(f"/proc/{child}/stat").read().rsplit(")", 1)[1].split()[0] != "Z":
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.01)
+        self.assertFalse(procs.pid_running(child), "a zombie counted as running")
+        os.waitpid(child, 0)
+        self.assertFalse(procs.pid_running(child))
+
+
 class ProcessStop(unittest.TestCase):
     def test_sigterm_stops_a_polite_process(self):
         p = procs.Process([PY, "-c", "import time; print('up', flush=True); time.sleep(60)"]).start()
-        time.sleep(0.3)
+        wait_output(p, "up")
         started = time.monotonic()
         self.assertEqual(p.stop(timeout=10), -15)
         self.assertLess(time.monotonic() - started, 5)
-        self.assertIn("up", p.output())
 
     def test_sigkill_after_timeout_when_sigterm_is_ignored(self):
         code = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
         p = procs.Process([PY, "-c", code]).start()
-        deadline = time.monotonic() + 10
-        while "ready" not in p.output() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_output(p, "ready")
         started = time.monotonic()
         self.assertEqual(p.stop(timeout=1), -9)
         self.assertGreaterEqual(time.monotonic() - started, 0.9)
