@@ -9,37 +9,31 @@ by hand if that failed). Ends with "N passed, N failed".
 import os
 import re
 import signal
-import socket
-import subprocess
 import sys
 import time
 import unittest
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, ROOT)
+from tests.lib import containers, ports, procs, runner  # noqa: E402
+
 STACK_DIR = os.path.join(ROOT, "build", "stack-test")
 CONTAINER = f"hello-server-stack-test-{os.getpid()}"
 UP_TIMEOUT = int(os.environ.get("STACK_TEST_TIMEOUT", "1500"))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-PORT = free_port()
+PORT = ports.free_port()
 ENV = dict(os.environ, STACK_DIR=STACK_DIR, STACK_PORT=str(PORT), STACK_CONTAINER=CONTAINER)
 
 
 def make(target):
     """Runs `make <target>` for the test's stack; echoes and returns (rc, output, seconds)."""
     start = time.monotonic()
-    proc = subprocess.run(["make", "--no-print-directory", "-C", ROOT, target], env=ENV,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=UP_TIMEOUT)
-    secs = time.monotonic() - start
-    print(f"--- make {target} (exit {proc.returncode}, {secs:.0f}s) ---\n{proc.stdout}--- end ---", flush=True)
-    return proc.returncode, proc.stdout, secs
+    code, out = procs.run(["make", "--no-print-directory", "-C", ROOT, target], env=ENV, check=False,
+                          timeout=UP_TIMEOUT)
+    print(f"--- make {target} ---\n{out}--- end ---", flush=True)
+    return code, out, time.monotonic() - start
 
 
 def get(url, timeout=5):
@@ -57,20 +51,6 @@ def image_tag(output):
     return m.group(1) if m else None
 
 
-def container_exists():
-    cmd = f"source scripts/container/env.sh >/dev/null && $CONTAINER_ENGINE ps -a --format '{{{{.Names}}}}'"
-    out = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True).stdout
-    return CONTAINER in out.split()
-
-
-def pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
 class Stack(unittest.TestCase):
     """One round trip; the numbered tests run in order and share its state."""
     state = {}
@@ -80,12 +60,14 @@ class Stack(unittest.TestCase):
         # Leave nothing behind, whatever failed above.
         if not cls.state.get("down_ok"):
             make("down")
-        if container_exists():
-            subprocess.run(["bash", "-c", f"source scripts/container/env.sh >/dev/null && "
-                            f"$CONTAINER_ENGINE rm -f {CONTAINER}"], cwd=ROOT)
+        if containers.exists(CONTAINER):
+            containers.rm(CONTAINER)
         pid = cls.state.get("emulator_pid")
-        if pid and pid_alive(pid):
+        if pid and procs.pid_running(pid):
             os.kill(pid, signal.SIGKILL)
+        for key in ("cold_seconds", "warm_seconds"):
+            if key in cls.state:
+                print(f"{key}: {cls.state[key]:.0f}")
 
     def need(self, key):
         if key not in self.state:
@@ -130,9 +112,7 @@ class Stack(unittest.TestCase):
     def test_5_container_is_locked_down(self):
         self.need("up_ok")
         fmt = "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}}"
-        out = subprocess.run(["bash", "-c", f"source scripts/container/env.sh >/dev/null && "
-                              f"$CONTAINER_ENGINE inspect --format '{fmt}' {CONTAINER}"],
-                             cwd=ROOT, capture_output=True, text=True).stdout
+        _, out = containers.run(["inspect", "--format", fmt, CONTAINER], check=False)
         self.assertTrue(out.startswith("65532"), out)
         self.assertIn("true", out)
         self.assertRegex(out, r"CAP_ALL|ALL|CAP_CHOWN", "capabilities not dropped")
@@ -167,10 +147,10 @@ class Stack(unittest.TestCase):
         rc, out, _ = make("down")
         self.assertEqual(rc, 0, "make down failed")
         self.state["down_ok"] = True
-        self.assertFalse(container_exists(), f"container {CONTAINER} is still there")
+        self.assertFalse(containers.exists(CONTAINER), f"container {CONTAINER} is still there")
         pid = self.state.get("emulator_pid")
         if pid is not None:
-            self.assertFalse(pid_alive(pid), f"the emulator (pid {pid}) still runs")
+            self.assertFalse(procs.pid_running(pid), f"the emulator (pid {pid}) still runs")
         self.assertFalse(os.path.exists(os.path.join(STACK_DIR, "emulator", "pid")))
         if "emulator_port" in self.state:
             with self.assertRaises(OSError, msg="something still answers on the emulator's port"):
@@ -186,12 +166,4 @@ class Stack(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.TestLoader.sortTestMethodsUsing = staticmethod(lambda a, b: (a > b) - (a < b))
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Stack)
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    for key in ("cold_seconds", "warm_seconds"):
-        if key in Stack.state:
-            print(f"{key}: {Stack.state[key]:.0f}")
-    print(f"{result.testsRun - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(runner.main(unittest.defaultTestLoader.loadTestsFromTestCase(Stack), sys.argv[1:]))
