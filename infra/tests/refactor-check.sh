@@ -68,7 +68,7 @@ step "platform planned (${new_ref:-working tree})"
 # One line per change that is not a no-op, then the totals.
 jq -r '.resource_changes[]
   | select(.change.actions != ["no-op"] or .previous_address != null)
-  | "\(.change.actions | join("+"))\t\(.previous_address // "-") -> \(.address)"' "$work/new.plan.json" |
+  | "\(.change.actions | join("+"))\t\(.address)\(if .previous_address then " (moved from \(.previous_address))" else "" end)"' "$work/new.plan.json" |
   tee "$work/changes.txt"
 summary=$(jq -r '[.resource_changes[]] as $rc | [
   "moved \([$rc[] | select(.previous_address != null)] | length)",
