@@ -64,8 +64,6 @@ resource "aws_sns_topic_subscription" "email" {
 # alarms on a single metric, and metric-math alarms. Adding an alarm is adding
 # an entry; all of them notify the same actions on ALARM and on OK.
 locals {
-  lb_alarms = var.enable_load_balancer_alarms
-
   single_metric_alarms = merge(
     { for k, v in {
       "unhealthy-hosts" = {
@@ -86,7 +84,7 @@ locals {
         comparison  = "GreaterThanThreshold"
         threshold   = local.t.p99_latency_seconds
       }
-    } : k => v if local.lb_alarms },
+    } : k => v if var.enable_load_balancer_alarms },
     {
       cpu = {
         description = "Service CPU above ${local.t.cpu_percent}% (autoscaling should be adding tasks)."
@@ -155,7 +153,7 @@ locals {
         unhealthy = { metric = "UnHealthyHostCount", dimensions = local.tg_dimensions, stat = "Maximum" }
       }
     }
-  } : k => v if local.lb_alarms }
+  } : k => v if var.enable_load_balancer_alarms }
 }
 
 resource "aws_cloudwatch_metric_alarm" "single_metric" {
