@@ -32,7 +32,7 @@ github_environments = ["prod"]
 github_branches     = []
 
 log_retention_days = 90
-alarm_emails       = [] # e.g. ["oncall@example.com"]
+alarm_emails       = ["replace-with-your-oncall@example.com"] # placeholder: your on-call address(es); prod needs at least one
 
 enable_autoscaling = true
 service = {

@@ -176,6 +176,7 @@ module "observability" {
   target_group_arn_suffix     = var.enable_alb ? module.load_balancer[0].target_group_arn_suffix : null
   create_sns_topic            = var.create_alarm_topic
   alarm_emails                = var.alarm_emails
+  require_alarm_recipient     = var.environment == "prod"
   enable_dashboard            = var.enable_dashboard
 }
 

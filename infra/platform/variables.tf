@@ -305,7 +305,7 @@ variable "github_branches" {
 ####  Observability  ####
 
 variable "alarm_emails" {
-  description = "Email addresses that receive the alarms."
+  description = "Email addresses that receive the alarms (each confirms the subscription). Env prod refuses to plan without one."
   type        = list(string)
   default     = []
   nullable    = false

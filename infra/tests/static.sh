@@ -42,6 +42,8 @@ expect_error "usage: scripts/tf.sh" "$root/scripts/tf.sh" platform
 expect_error "env 'local' is the AWS emulator" env -u AWS_ENDPOINT_URL EMULATOR_DIR="$work/no-emulator" "$root/scripts/tf.sh" platform local plan
 expect_error "usage: scripts/emulator.sh" "$root/scripts/emulator.sh" restart
 expect_error "not running" "$root/scripts/emulator.sh" env "$work/no-emulator"
+expect_error "usage: infra/tests/refactor-check.sh" "$root/infra/tests/refactor-check.sh" --bogus
+expect_error "unknown git ref 'no-such-ref'" "$root/infra/tests/refactor-check.sh" no-such-ref
 expect_error "no offline provider mirror at TF_PLUGIN_MIRROR" env TF_PLUGIN_MIRROR="$work/no-mirror" bash -c "source '$root/scripts/terraform-env.sh'"
 
 echo "$passed passed, $failed failed"

@@ -261,6 +261,14 @@ class EmulatorStack(unittest.TestCase):
         topic = self.outputs["alarm_topic_arn"]
         for a in alarms:
             self.assertIn(topic, a["AlarmActions"], a["AlarmName"])
+        # What CloudWatch received (moto stores, never evaluates): an empty
+        # target group must not alarm, and every 5xx-rate term is FILLed.
+        by_name = {a["AlarmName"]: a for a in alarms}
+        no_healthy = by_name[f"{NAME}-no-healthy-hosts"]
+        self.assertEqual(no_healthy["TreatMissingData"], "notBreaching")
+        rate = next(q["Expression"] for q in by_name[f"{NAME}-5xx-rate"]["Metrics"] if "Expression" in q)
+        for term in ("target5xx", "elb5xx", "requests"):
+            self.assertNotIn(term, rate.replace(f"FILL({term}, 0)", ""), rate)
 
     def test_11_oidc_role_trust(self):
         role = self.client("iam").get_role(RoleName=f"{NAME}-github-deploy")["Role"]

@@ -299,16 +299,22 @@ locals {
     { rule_no = 100, protocol = "tcp", cidr = "0.0.0.0/0", from = 80, to = 80 },
     { rule_no = 110, protocol = "tcp", cidr = "0.0.0.0/0", from = 443, to = 443 },
   ], local.nacl_common_ingress)
+
+  # One ACL per tier: its subnets and inbound rules (outbound is all for both).
+  nacl_tiers = { for tier, acl in {
+    public  = { subnet_ids = aws_subnet.public[*].id, ingress = local.nacl_public_ingress }
+    private = { subnet_ids = aws_subnet.private[*].id, ingress = local.nacl_common_ingress }
+  } : tier => acl if var.enable_network_acls }
 }
 
-resource "aws_network_acl" "public" {
-  count = var.enable_network_acls ? 1 : 0
+resource "aws_network_acl" "tier" {
+  for_each = local.nacl_tiers
 
   vpc_id     = aws_vpc.this.id
-  subnet_ids = aws_subnet.public[*].id
+  subnet_ids = each.value.subnet_ids
 
   dynamic "ingress" {
-    for_each = local.nacl_public_ingress
+    for_each = each.value.ingress
     content {
       rule_no    = ingress.value.rule_no
       action     = "allow"
@@ -328,37 +334,7 @@ resource "aws_network_acl" "public" {
     to_port    = 0
   }
 
-  tags = merge(var.tags, { Name = "${var.name}-public" })
-}
-
-resource "aws_network_acl" "private" {
-  count = var.enable_network_acls ? 1 : 0
-
-  vpc_id     = aws_vpc.this.id
-  subnet_ids = aws_subnet.private[*].id
-
-  dynamic "ingress" {
-    for_each = local.nacl_common_ingress
-    content {
-      rule_no    = ingress.value.rule_no
-      action     = "allow"
-      protocol   = ingress.value.protocol
-      cidr_block = ingress.value.cidr
-      from_port  = ingress.value.from
-      to_port    = ingress.value.to
-    }
-  }
-
-  egress {
-    rule_no    = 100
-    action     = "allow"
-    protocol   = "-1"
-    cidr_block = "0.0.0.0/0"
-    from_port  = 0
-    to_port    = 0
-  }
-
-  tags = merge(var.tags, { Name = "${var.name}-private" })
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
 }
 
 # No rules: every subnet has its own ACL above, and a subnet added later

@@ -58,143 +58,168 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
-####  Load balancer alarms  ####
+####  Alarms  ####
 
-# (target 5xx + ALB 5xx) / requests, in percent; no traffic is not an error.
-resource "aws_cloudwatch_metric_alarm" "error_rate" {
-  count = var.enable_load_balancer_alarms ? 1 : 0
+# Every alarm is one entry of one of two maps, keyed by its name suffix:
+# alarms on a single metric, and metric-math alarms. Adding an alarm is adding
+# an entry; all of them notify the same actions on ALARM and on OK.
+locals {
+  single_metric_alarms = merge(
+    { for k, v in {
+      "unhealthy-hosts" = {
+        description = "At least one target failed the ALB health check."
+        namespace   = "AWS/ApplicationELB"
+        metric      = "UnHealthyHostCount"
+        dimensions  = local.tg_dimensions
+        statistic   = "Maximum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
+      }
+      "p99-latency" = {
+        description = "p99 target response time above ${local.t.p99_latency_seconds} s."
+        namespace   = "AWS/ApplicationELB"
+        metric      = "TargetResponseTime"
+        dimensions  = local.lb_dimensions
+        statistic   = "p99"
+        comparison  = "GreaterThanThreshold"
+        threshold   = local.t.p99_latency_seconds
+      }
+    } : k => v if var.enable_load_balancer_alarms },
+    {
+      cpu = {
+        description = "Service CPU above ${local.t.cpu_percent}% (autoscaling should be adding tasks)."
+        namespace   = "AWS/ECS"
+        metric      = "CPUUtilization"
+        dimensions  = local.ecs_dimension
+        statistic   = "Average"
+        comparison  = "GreaterThanThreshold"
+        threshold   = local.t.cpu_percent
+      }
+      memory = {
+        description = "Service memory above ${local.t.memory_percent}%."
+        namespace   = "AWS/ECS"
+        metric      = "MemoryUtilization"
+        dimensions  = local.ecs_dimension
+        statistic   = "Average"
+        comparison  = "GreaterThanThreshold"
+        threshold   = local.t.memory_percent
+      }
+    },
+  )
 
-  alarm_name          = "${var.name}-5xx-rate"
-  alarm_description   = "More than ${local.t.error_rate_percent}% of requests answered 5xx (by the targets or the ALB)."
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = local.t.error_rate_percent
+  # The ALB publishes a count only in minutes where it is not zero, so every
+  # term is FILLed with 0: otherwise a minute with target 5xx but no ALB 5xx
+  # (or the reverse) has no datapoint and the alarm never sees it.
+  # RequestCount counts only requests the ALB could send to a target; its own
+  # 5xx (503 with no target) are added to the denominator, so an outage with
+  # an empty target group reads 100 %, not "no traffic".
+  error_rate_expression = join("", [
+    "IF(FILL(requests, 0) + FILL(elb5xx, 0) > 0, ",
+    "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)",
+  ])
+
+  metric_math_alarms = { for k, v in {
+    "5xx-rate" = {
+      description = "More than ${local.t.error_rate_percent}% of requests answered 5xx (by the targets or the ALB)."
+      expression  = local.error_rate_expression
+      label       = "5xx rate (%)"
+      namespace   = "AWS/ApplicationELB"
+      comparison  = "GreaterThanThreshold"
+      threshold   = local.t.error_rate_percent
+      periods     = local.t.evaluation_periods
+      datapoints  = local.t.datapoints_to_alarm
+      metrics = {
+        target5xx = { metric = "HTTPCode_Target_5XX_Count", dimensions = local.lb_dimensions, stat = "Sum" }
+        elb5xx    = { metric = "HTTPCode_ELB_5XX_Count", dimensions = local.lb_dimensions, stat = "Sum" }
+        requests  = { metric = "RequestCount", dimensions = local.lb_dimensions, stat = "Sum" }
+      }
+    }
+    # A target group with no registered target (the platform before its first
+    # deploy) is not an outage: the value is then 1. Whether AWS publishes
+    # nothing or 0 for an empty group, the FILLs make both read "nothing
+    # registered". Registered targets of which none is healthy read 0: ALARM.
+    # An emptied group under traffic shows as ALB 503s in the 5xx rate.
+    "no-healthy-hosts" = {
+      description = "Targets are registered but none is healthy: the service is down."
+      expression  = "IF(FILL(healthy, 0) + FILL(unhealthy, 0) > 0, FILL(healthy, 0), 1)"
+      label       = "healthy targets (1 while none is registered)"
+      namespace   = "AWS/ApplicationELB"
+      comparison  = "LessThanThreshold"
+      threshold   = 1
+      periods     = 2
+      datapoints  = 2
+      metrics = {
+        healthy   = { metric = "HealthyHostCount", dimensions = local.tg_dimensions, stat = "Minimum" }
+        unhealthy = { metric = "UnHealthyHostCount", dimensions = local.tg_dimensions, stat = "Maximum" }
+      }
+    }
+  } : k => v if var.enable_load_balancer_alarms }
+}
+
+resource "aws_cloudwatch_metric_alarm" "single_metric" {
+  for_each = local.single_metric_alarms
+
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = startswith(each.value.statistic, "p") ? null : each.value.statistic
+  extended_statistic  = startswith(each.value.statistic, "p") ? each.value.statistic : null
+  period              = local.t.period_seconds
+  comparison_operator = each.value.comparison
+  threshold           = each.value.threshold
   evaluation_periods  = local.t.evaluation_periods
   datapoints_to_alarm = local.t.datapoints_to_alarm
+  treat_missing_data  = "notBreaching" # no traffic, no tasks yet: nothing is wrong
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+
+  lifecycle {
+    # Checked on the CPU alarm only (it always exists), so the error shows once.
+    precondition {
+      condition     = each.key != "cpu" || !var.require_alarm_recipient || length(var.alarm_emails) + length(var.alarm_actions) > 0
+      error_message = "The alarms of ${var.name} would notify nobody: set alarm_emails (e.g. your on-call address) or alarm_actions."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "metric_math" {
+  for_each = local.metric_math_alarms
+
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  comparison_operator = each.value.comparison
+  threshold           = each.value.threshold
+  evaluation_periods  = each.value.periods
+  datapoints_to_alarm = each.value.datapoints
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
 
   metric_query {
-    id          = "rate"
-    expression  = "IF(requests > 0, 100 * (target5xx + elb5xx) / requests, 0)"
-    label       = "5xx rate (%)"
+    id          = "result"
+    expression  = each.value.expression
+    label       = each.value.label
     return_data = true
   }
 
   dynamic "metric_query" {
-    for_each = { target5xx = "HTTPCode_Target_5XX_Count", elb5xx = "HTTPCode_ELB_5XX_Count", requests = "RequestCount" }
+    for_each = each.value.metrics
     content {
       id = metric_query.key
       metric {
-        namespace   = "AWS/ApplicationELB"
-        metric_name = metric_query.value
-        dimensions  = local.lb_dimensions
-        stat        = "Sum"
+        namespace   = each.value.namespace
+        metric_name = metric_query.value.metric
+        dimensions  = metric_query.value.dimensions
+        stat        = metric_query.value.stat
         period      = local.t.period_seconds
       }
     }
   }
 
   tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
-  count = var.enable_load_balancer_alarms ? 1 : 0
-
-  alarm_name          = "${var.name}-unhealthy-hosts"
-  alarm_description   = "At least one target failed the ALB health check."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  dimensions          = local.tg_dimensions
-  statistic           = "Maximum"
-  period              = local.t.period_seconds
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "no_healthy_hosts" {
-  count = var.enable_load_balancer_alarms ? 1 : 0
-
-  alarm_name          = "${var.name}-no-healthy-hosts"
-  alarm_description   = "No target is healthy: the service is down."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HealthyHostCount"
-  dimensions          = local.tg_dimensions
-  statistic           = "Minimum"
-  period              = local.t.period_seconds
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  evaluation_periods  = 2
-  datapoints_to_alarm = 2
-  # No data from the target group means nothing is registered: that is down too.
-  treat_missing_data = "breaching"
-  alarm_actions      = local.actions
-  ok_actions         = local.actions
-  tags               = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "p99_latency" {
-  count = var.enable_load_balancer_alarms ? 1 : 0
-
-  alarm_name          = "${var.name}-p99-latency"
-  alarm_description   = "p99 target response time above ${local.t.p99_latency_seconds} s."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "TargetResponseTime"
-  dimensions          = local.lb_dimensions
-  extended_statistic  = "p99"
-  period              = local.t.period_seconds
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = local.t.p99_latency_seconds
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
-}
-
-####  Service alarms  ####
-
-resource "aws_cloudwatch_metric_alarm" "cpu" {
-  alarm_name          = "${var.name}-cpu"
-  alarm_description   = "Service CPU above ${local.t.cpu_percent}% (autoscaling should be adding tasks)."
-  namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
-  dimensions          = local.ecs_dimension
-  statistic           = "Average"
-  period              = local.t.period_seconds
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = local.t.cpu_percent
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "memory" {
-  alarm_name          = "${var.name}-memory"
-  alarm_description   = "Service memory above ${local.t.memory_percent}%."
-  namespace           = "AWS/ECS"
-  metric_name         = "MemoryUtilization"
-  dimensions          = local.ecs_dimension
-  statistic           = "Average"
-  period              = local.t.period_seconds
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = local.t.memory_percent
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
 }
 
 ####  Dashboard  ####

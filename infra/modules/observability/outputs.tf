@@ -6,9 +6,8 @@ output "sns_topic_arn" {
 output "alarm_names" {
   description = "Names of every alarm."
   value = concat(
-    aws_cloudwatch_metric_alarm.error_rate[*].alarm_name, aws_cloudwatch_metric_alarm.unhealthy_hosts[*].alarm_name,
-    aws_cloudwatch_metric_alarm.no_healthy_hosts[*].alarm_name, aws_cloudwatch_metric_alarm.p99_latency[*].alarm_name,
-    [aws_cloudwatch_metric_alarm.cpu.alarm_name, aws_cloudwatch_metric_alarm.memory.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.metric_math : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.single_metric : a.alarm_name],
   )
 }
 

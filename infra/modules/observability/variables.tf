@@ -97,6 +97,13 @@ variable "alarm_emails" {
   }
 }
 
+variable "require_alarm_recipient" {
+  description = "Stop the plan unless the alarms reach someone: at least one alarm_emails address or alarm_actions ARN (production)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "alarm_actions" {
   description = "Extra ARNs (SNS topics, ...) notified on ALARM and OK, besides the created topic."
   type        = list(string)

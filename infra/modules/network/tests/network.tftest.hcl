@@ -246,22 +246,22 @@ run "security_network_acls_no_ssh_rdp_from_internet" {
 
   assert {
     condition = alltrue(flatten([
-      for acl in [aws_network_acl.public[0], aws_network_acl.private[0]] : [
+      for acl in [aws_network_acl.tier["public"], aws_network_acl.tier["private"]] : [
         for r in acl.ingress : !(r.cidr_block == "0.0.0.0/0" && (r.protocol == "-1" || (r.from_port <= 22 && r.to_port >= 22) || (r.from_port <= 3389 && r.to_port >= 3389)))
       ]
     ]))
     error_message = "No network ACL may allow SSH (22) or RDP (3389) from 0.0.0.0/0 (FSBP EC2.21)."
   }
   assert {
-    condition     = toset([for r in aws_network_acl.public[0].ingress : r.from_port if r.cidr_block == "0.0.0.0/0" && r.from_port < 1024]) == toset([80, 443])
+    condition     = toset([for r in aws_network_acl.tier["public"].ingress : r.from_port if r.cidr_block == "0.0.0.0/0" && r.from_port < 1024]) == toset([80, 443])
     error_message = "The public ACL may only open 80 and 443 below the ephemeral range to the internet."
   }
   assert {
-    condition     = length([for r in aws_network_acl.private[0].ingress : r if r.cidr_block == "0.0.0.0/0" && r.from_port < 1024]) == 0
+    condition     = length([for r in aws_network_acl.tier["private"].ingress : r if r.cidr_block == "0.0.0.0/0" && r.from_port < 1024]) == 0
     error_message = "The private ACL must not open any port below the ephemeral range to the internet."
   }
   assert {
-    condition     = anytrue([for r in aws_network_acl.private[0].ingress : r.cidr_block == "10.0.0.0/16" && r.protocol == "-1"])
+    condition     = anytrue([for r in aws_network_acl.tier["private"].ingress : r.cidr_block == "10.0.0.0/16" && r.protocol == "-1"])
     error_message = "The private ACL must allow all traffic from inside the VPC (ALB, endpoints, NAT, database)."
   }
 }
@@ -274,8 +274,12 @@ run "default_network_acl_has_no_rules" {
     error_message = "The default network ACL must have no rules when the tiers have their own."
   }
   assert {
-    condition     = length(aws_network_acl.public[0].subnet_ids) == 2 && length(aws_network_acl.private[0].subnet_ids) == 2
+    condition     = length(aws_network_acl.tier["public"].subnet_ids) == 2 && length(aws_network_acl.tier["private"].subnet_ids) == 2
     error_message = "Each tier's subnets must be associated with its own ACL."
+  }
+  assert {
+    condition     = aws_network_acl.tier["public"].tags["Name"] == "test-public" && aws_network_acl.tier["private"].tags["Name"] == "test-private"
+    error_message = "Each tier's ACL must be named <name>-<tier>."
   }
 }
 
@@ -287,7 +291,7 @@ run "network_acls_off" {
   }
 
   assert {
-    condition     = length(aws_network_acl.public) == 0 && length(aws_network_acl.private) == 0 && length(aws_default_network_acl.this) == 0
+    condition     = length(aws_network_acl.tier) == 0 && length(aws_default_network_acl.this) == 0
     error_message = "enable_network_acls = false must leave the default network ACL alone and create none."
   }
 }

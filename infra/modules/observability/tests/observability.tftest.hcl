@@ -46,27 +46,45 @@ run "all_alarms_to_an_encrypted_topic" {
     error_message = "Email subscriptions must be created."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.cpu.alarm_actions == toset([aws_sns_topic.alarms[0].arn]) && aws_cloudwatch_metric_alarm.cpu.ok_actions == toset([aws_sns_topic.alarms[0].arn])
-    error_message = "Alarms must notify the topic on ALARM and OK."
+    condition     = alltrue([for a in concat(values(aws_cloudwatch_metric_alarm.single_metric), values(aws_cloudwatch_metric_alarm.metric_math)) : a.alarm_actions == toset([aws_sns_topic.alarms[0].arn]) && a.ok_actions == toset([aws_sns_topic.alarms[0].arn])])
+    error_message = "Every alarm must notify the topic on ALARM and OK."
   }
   assert {
-    condition     = one([for q in aws_cloudwatch_metric_alarm.error_rate[0].metric_query : q.expression if q.id == "rate"]) == "IF(requests > 0, 100 * (target5xx + elb5xx) / requests, 0)"
-    error_message = "The 5xx alarm must be a rate over requests, both 5xx sources."
-  }
-  assert {
-    condition     = toset([for q in aws_cloudwatch_metric_alarm.error_rate[0].metric_query : q.metric[0].metric_name if q.id != "rate"]) == toset(["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount"])
+    condition     = toset([for q in aws_cloudwatch_metric_alarm.metric_math["5xx-rate"].metric_query : q.metric[0].metric_name if q.id != "result"]) == toset(["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount"])
     error_message = "The 5xx rate must use target 5xx, ALB 5xx and request counts."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.p99_latency[0].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.p99_latency[0].threshold == 1
+    # Each count is published only when not zero: an unFILLed term leaves the
+    # minute without data (target 5xx alone would never alarm).
+    condition = alltrue([for m in ["target5xx", "elb5xx", "requests"] :
+      strcontains(one([for q in aws_cloudwatch_metric_alarm.metric_math["5xx-rate"].metric_query : q.expression if q.id == "result"]), "FILL(${m}, 0)") &&
+      !can(regex("\\b${m}\\b", replace(one([for q in aws_cloudwatch_metric_alarm.metric_math["5xx-rate"].metric_query : q.expression if q.id == "result"]), "FILL(${m}, 0)", "")))
+    ])
+    error_message = "Every term of the 5xx rate must be FILL(term, 0)."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.single_metric["p99-latency"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.single_metric["p99-latency"].statistic == null && aws_cloudwatch_metric_alarm.single_metric["p99-latency"].threshold == 1
     error_message = "Latency alarm must be on p99 above 1 s."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.unhealthy_hosts[0].dimensions["TargetGroup"] == var.target_group_arn_suffix && aws_cloudwatch_metric_alarm.no_healthy_hosts[0].treat_missing_data == "breaching"
-    error_message = "Host alarms must watch the target group; no data means no healthy host."
+    condition = (aws_cloudwatch_metric_alarm.single_metric["unhealthy-hosts"].dimensions["TargetGroup"] == var.target_group_arn_suffix &&
+    alltrue([for q in aws_cloudwatch_metric_alarm.metric_math["no-healthy-hosts"].metric_query : q.metric[0].dimensions["TargetGroup"] == var.target_group_arn_suffix if q.id != "result"]))
+    error_message = "Host alarms must watch the target group."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.cpu.dimensions["ServiceName"] == "hello-test" && aws_cloudwatch_metric_alarm.memory.metric_name == "MemoryUtilization"
+    # A group with registered targets none of which is healthy alarms; one
+    # with nothing registered reads 1 (OK).
+    condition     = one([for q in aws_cloudwatch_metric_alarm.metric_math["no-healthy-hosts"].metric_query : q.expression if q.id == "result"]) == "IF(FILL(healthy, 0) + FILL(unhealthy, 0) > 0, FILL(healthy, 0), 1)"
+    error_message = "The no-healthy-hosts alarm must read an empty target group as OK and registered-but-unhealthy as 0."
+  }
+  assert {
+    # Before the first deploy nothing is registered: AWS then publishes no
+    # host counts. That must read OK, not "breaching" (issue 9).
+    condition     = aws_cloudwatch_metric_alarm.metric_math["no-healthy-hosts"].treat_missing_data == "notBreaching"
+    error_message = "No data (an empty target group before the first deploy) must not alarm."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.single_metric["cpu"].dimensions["ServiceName"] == "hello-test" && aws_cloudwatch_metric_alarm.single_metric["memory"].metric_name == "MemoryUtilization"
     error_message = "Service alarms must watch the service."
   }
   assert {
@@ -74,7 +92,7 @@ run "all_alarms_to_an_encrypted_topic" {
     error_message = "The dashboard must have 7 widgets (requests, latency, 5xx, hosts, CPU, memory, tasks)."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.cpu.tags["Project"] == "hello" && aws_sns_topic.alarms[0].tags["Project"] == "hello"
+    condition     = aws_cloudwatch_metric_alarm.single_metric["cpu"].tags["Project"] == "hello" && aws_cloudwatch_metric_alarm.metric_math["5xx-rate"].tags["Project"] == "hello" && aws_sns_topic.alarms[0].tags["Project"] == "hello"
     error_message = "Tags must be applied."
   }
 }
@@ -100,7 +118,7 @@ run "without_alb_topic_or_dashboard" {
     error_message = "No topic, key or subscription when disabled."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.cpu.alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:pager"])
+    condition     = aws_cloudwatch_metric_alarm.single_metric["cpu"].alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:pager"]) && length(aws_cloudwatch_metric_alarm.metric_math) == 0
     error_message = "Extra alarm actions must be used."
   }
   assert {
@@ -124,6 +142,32 @@ run "given_key_and_service_only_dashboard" {
   assert {
     condition     = length(jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets) == 3
     error_message = "Without an ALB the dashboard shows CPU, memory and tasks."
+  }
+}
+
+run "prod_requires_a_recipient" {
+  command = plan
+
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = []
+  }
+
+  expect_failures = [aws_cloudwatch_metric_alarm.single_metric]
+}
+
+run "prod_accepts_an_action_as_recipient" {
+  command = plan
+
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = []
+    alarm_actions           = ["arn:aws:sns:us-east-1:123456789012:pager"]
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.single_metric) == 4
+    error_message = "An alarm action is a recipient."
   }
 }
 
