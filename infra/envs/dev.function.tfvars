@@ -8,7 +8,7 @@ function = {
   timeout_seconds = 10
   # Cost guard: at most 5 concurrent executions; more requests get 429.
   # A new account (concurrency limit 10) cannot reserve any: request the
-  # default 1000 (Service Quotas, free) or set null.
+  # default 1000 (Service Quotas, free) or set -1 (no cap).
   reserved_concurrency = 5
   log_level            = "info"
   # Public, like the ALB: anyone may call it (no WAF; see the README).

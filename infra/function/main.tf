@@ -19,7 +19,7 @@ module "function" {
   architecture         = local.f.architecture
   memory_mb            = local.f.memory_mb
   timeout_seconds      = local.f.timeout_seconds
-  reserved_concurrency = local.f.reserved_concurrency
+  reserved_concurrency = local.f.reserved_concurrency == -1 ? null : local.f.reserved_concurrency
   log_level            = local.f.log_level
   environment          = local.f.environment
   url_auth_type        = local.f.url_auth_type

@@ -69,7 +69,7 @@ variable "function" {
     architecture         = optional(string, "arm64")
     memory_mb            = optional(number, 256)
     timeout_seconds      = optional(number, 10)
-    reserved_concurrency = optional(number, 10)
+    reserved_concurrency = optional(number, 10) # -1: no cap
     log_level            = optional(string, "info")
     environment          = optional(map(string), {})
     url_auth_type        = optional(string, "AWS_IAM")
@@ -95,8 +95,12 @@ variable "function" {
   default  = {}
   nullable = false
 
-  # The module validates every field; these two fail here first because the
-  # default zip path is built from the architecture.
+  # The module validates every field; these fail here first: the default zip
+  # path is built from the architecture, and -1 stands for the module's null.
+  validation {
+    condition     = var.function.reserved_concurrency == -1 || var.function.reserved_concurrency >= 1
+    error_message = "function.reserved_concurrency must be -1 (no cap: the optional attribute turns null into its default) or 1 and more."
+  }
   validation {
     condition     = contains(["arm64", "x86_64"], var.function.architecture)
     error_message = "function.architecture must be \"arm64\" or \"x86_64\"."

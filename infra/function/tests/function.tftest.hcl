@@ -121,3 +121,22 @@ run "rejects_bad_package_path" {
   }
   expect_failures = [var.package_path]
 }
+
+run "minus_one_means_no_cap" {
+  command = plan
+  variables {
+    function = { reserved_concurrency = -1 }
+  }
+  assert {
+    condition     = module.function.function_name == "hello-test"
+    error_message = "reserved_concurrency = -1 must plan (the module gets null: unreserved)."
+  }
+}
+
+run "rejects_zero_concurrency" {
+  command = plan
+  variables {
+    function = { reserved_concurrency = 0 }
+  }
+  expect_failures = [var.function]
+}

@@ -28,7 +28,7 @@ run "env_file_plans_with_a_cost_guard" {
     error_message = "The env file must plan."
   }
   assert {
-    condition     = var.function.reserved_concurrency != null
+    condition     = var.function.reserved_concurrency >= 1
     error_message = "Every env must cap the function's concurrency (the cost guard)."
   }
 }
