@@ -78,3 +78,18 @@ class Package(unittest.TestCase):
                             f"BIN={self.dir}/no-server"], capture_output=True, text=True, timeout=60)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn(f"no arm64 binary at {self.dir}/no-server", r.stderr)
+
+
+class Scripts(unittest.TestCase):
+    SCRIPTS = ["scripts/package-function.sh", "scripts/deploy-function.sh", "scripts/lib/deploy-steps.sh"]
+
+    def test_shellcheck_clean(self):
+        r = subprocess.run(["shellcheck", "-x", *self.SCRIPTS], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_deploy_help_exits_0_with_usage(self):
+        r = subprocess.run([os.path.join(ROOT, "scripts/deploy-function.sh"), "--help"], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("usage: scripts/deploy-function.sh --env ENV (--zip PATH --commit SHA | --rollback)", r.stdout)
+        self.assertIn("dev local prod", r.stdout)  # the envs that have a <env>.function.tfvars
