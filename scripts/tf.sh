@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Terraform in one root for one environment:
 #
-#   scripts/tf.sh <platform|service|bootstrap> <env> <terraform command> [args...]
+#   scripts/tf.sh <platform|service|function|bootstrap> <env> <terraform command> [args...]
 #   e.g. scripts/tf.sh platform dev plan
 #        scripts/tf.sh service prod apply -var image_tag=3f2c1ab -auto-approve
 #
@@ -14,6 +14,7 @@
 # - for plan/apply/destroy/import/refresh/console adds
 #   platform:  -var-file=infra/envs/<env>.tfvars -var state_bucket=<bucket>
 #   service:   -var environment=<env> -var state_bucket=<bucket> -var state_region=<region>
+#   function:  -var-file=infra/envs/<env>.function.tfvars -var environment=<env>
 #   bootstrap: -var-file=infra/envs/<env>.bootstrap.tfvars (if present)
 #              -var state_bucket_name=<bucket> -var region=<region>; its state is local, in
 #              ${TF_WORK_DIR}/bootstrap-<env>.tfstate;
@@ -22,13 +23,13 @@
 #   never touch a real account.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: scripts/tf.sh <platform|service|bootstrap> <env> <terraform command> [args...]"
+usage="usage: scripts/tf.sh <platform|service|function|bootstrap> <env> <terraform command> [args...]"
 die() { echo "tf.sh: $*" >&2; exit 2; }
 
 [ "$#" -ge 3 ] || die "$usage"
 stack=$1 env=$2 cmd=$3
 shift 3
-case "$stack" in platform | service | bootstrap) ;; *) die "unknown root '$stack'; $usage" ;; esac
+case "$stack" in platform | service | function | bootstrap) ;; *) die "unknown root '$stack'; $usage" ;; esac
 [[ "$env" =~ ^[a-z][a-z0-9-]*$ ]] || die "bad env name '$env'"
 dir="$root/infra/$stack"
 envs="$root/infra/envs"
@@ -79,6 +80,10 @@ case "$cmd" in
     case "$stack" in
       platform) extra=(-var-file="$envs/$env.tfvars" -var "state_bucket=$bucket") ;;
       service) extra=(-var "environment=$env" -var "state_bucket=$bucket" -var "state_region=$region") ;;
+      function)
+        [ -f "$envs/$env.function.tfvars" ] || die "no infra/envs/$env.function.tfvars (the function's settings for env $env)"
+        extra=(-var-file="$envs/$env.function.tfvars" -var "environment=$env")
+        ;;
       bootstrap)
         [ -f "$envs/$env.bootstrap.tfvars" ] && extra=(-var-file="$envs/$env.bootstrap.tfvars")
         extra+=(-var "state_bucket_name=$bucket" -var "region=$region")

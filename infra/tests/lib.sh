@@ -14,7 +14,7 @@ copy_infra() {
 
 # tf_dirs: every module, sub-module and root, relative to infra/.
 tf_dirs() {
-  (cd "$root/infra" && for d in modules/*/ modules/*/modules/*/ bootstrap/ platform/ service/; do
+  (cd "$root/infra" && for d in modules/*/ modules/*/modules/*/ bootstrap/ platform/ service/ function/; do
     [ -d "$d" ] && ls "$d"*.tf >/dev/null 2>&1 && echo "${d%/}"
   done)
 }

@@ -38,10 +38,14 @@ for d in $(tf_dirs); do
     echo "$out" | tail -n 20; fail "init $d"; continue
   fi
   run_tests "$d" "$d"
-  # Every env file must plan (tests/envs holds a suite run once per file).
+  # Every env file must plan (tests/envs holds a suite run once per file):
+  # the function root's are <env>.function.tfvars, the platform's <env>.tfvars.
   if [ -d "$work/$d/tests/envs" ]; then
     for vars in "$work"/envs/*.tfvars; do
-      case "$vars" in *.bootstrap.tfvars) continue ;; esac
+      case "$d:$(basename "$vars")" in
+        function:*.function.tfvars) ;;
+        function:* | *:*.*.tfvars) continue ;;
+      esac
       run_tests "$d" "$d with envs/$(basename "$vars")" -test-directory=tests/envs -var-file="$vars"
     done
   fi
