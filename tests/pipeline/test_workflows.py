@@ -346,6 +346,15 @@ class Shape(unittest.TestCase):
                 used[name] = (re.search(r"#\s*(v[\d.]+)", line).group(1), sha)
         self.assertEqual(used, table)
 
+    def test_dependabot_watches_the_base_image(self):
+        import re
+        import yaml
+        updates = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text())["updates"]
+        self.assertIn(("docker", "/app"), [(u["package-ecosystem"], u.get("directory")) for u in updates])
+        # Dependabot reads image references on FROM lines only (not in ARG defaults).
+        self.assertRegex((ROOT / "app/Dockerfile").read_text(),
+                         re.compile(r"^FROM (--platform=\S+ )?debian:bookworm-slim@sha256:[0-9a-f]{64} AS ", re.M))
+
     def test_ci_triggers_and_superseded_runs(self):
         on = self.on("ci.yml")
         self.assertIn("pull_request", on)

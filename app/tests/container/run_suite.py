@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs one unittest module of this folder and ends with the line
+"""Runs unittest modules of this folder and ends with the line
 `N passed, N failed` that scripts/run-tests.sh sums. A skipped test counts
 as failed: these suites have no optional parts."""
 import os
@@ -7,9 +7,9 @@ import sys
 import unittest
 
 
-def main(module):
+def main(modules):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    suite = unittest.defaultTestLoader.loadTestsFromName(module)
+    suite = unittest.defaultTestLoader.loadTestsFromNames(modules)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=False).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.skipped) + len(result.unexpectedSuccesses)
     # A failed setUpModule/setUpClass is an error without a test run.
@@ -20,6 +20,7 @@ def main(module):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: run_suite.py <test module>")
-    sys.exit(main(sys.argv[1]))
+    if len(sys.argv) < 2:
+        print("usage: run_suite.py <test module>...", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1:]))

@@ -6,18 +6,15 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import tarfile
 import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
 
-ROOT = os.environ.get("ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-SCRIPTS = os.path.join(ROOT, "scripts", "container")
-LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+from container_lib import SCRIPTS, build, free_port, get, pick_engine
+from container_lib import start_container as _start
+
 SIZE_BUDGET = 5 * 1000 * 1000  # bytes, uncompressed
 UID = 65532
 
@@ -42,34 +39,10 @@ def engine(*args, check=True, timeout=120):
 
 def setUpModule():
     global ENGINE, IMAGE
-    # The same engine choice and podman config as `make image` (env.sh).
-    probe = subprocess.run(
-        ["bash", "-c", 'source "$1" && printf "%s\\n" "$CONTAINER_ENGINE" "$CONTAINERS_CONF" '
-                       '"$CONTAINERS_STORAGE_CONF"', "bash", os.path.join(SCRIPTS, "env.sh")],
-        capture_output=True, text=True)
-    if probe.returncode != 0:
-        raise RuntimeError("no working container runtime: " + probe.stderr.strip()
-                           + " (the container suite needs one; see docs/container.md)")
-    ENGINE, conf, storage = probe.stdout.splitlines()
-    os.environ.update(CONTAINERS_CONF=conf, CONTAINERS_STORAGE_CONF=storage, CONTAINER_ENGINE=ENGINE)
-
-    os.makedirs(LOG_DIR, exist_ok=True)
-    log = os.path.join(LOG_DIR, "container-build.log")
-    env = dict(os.environ, IMAGE_TAG=IMAGE_TAG, EXTRA_TAGS="", **BUILD)
-    start = time.monotonic()
-    with open(log, "w") as out:
-        build = subprocess.run([os.path.join(SCRIPTS, "build.sh")], env=env, stdout=subprocess.PIPE,
-                               stderr=out, text=True, timeout=1800)
-    with open(log) as out:
-        text = out.read()
-    for line in text.splitlines():
-        if line.startswith("container: "):
-            print(line)
-    if build.returncode != 0:
-        raise RuntimeError(f"image build failed (exit {build.returncode}); last lines of {log}:\n"
-                           + "\n".join(text.splitlines()[-25:]))
-    IMAGE = build.stdout.strip().splitlines()[-1]
-    print(f"image {IMAGE} built in {time.monotonic() - start:.0f} s")
+    ENGINE = pick_engine()
+    # The host's own platform: this suite runs the image natively (the arm64
+    # suite runs the Graviton build under emulation).
+    IMAGE = build(IMAGE_TAG, BUILD, "container-build.log", platform="host")
 
 
 def tearDownModule():
@@ -78,36 +51,8 @@ def tearDownModule():
         engine("rmi", IMAGE, check=False)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(port, path, timeout=3):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
-
-
 def start_container(name, port):
-    """Starts the image with run.sh (the `make run` settings), kept after it
-    stops so its exit code can be read; waits until /healthz answers."""
-    env = dict(os.environ, IMAGE=IMAGE, CONTAINER_NAME=name, HOST_PORT=str(port), DETACH="1", REMOVE="0")
-    subprocess.run([os.path.join(SCRIPTS, "run.sh")], env=env, check=True, capture_output=True, timeout=60)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if get(port, "/healthz", timeout=1)[0] == 200:
-                return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            logs = engine("logs", name, check=False)
-            raise AssertionError(f"{name} did not answer /healthz within 20 s; logs:\n{logs.stdout}{logs.stderr}")
-        time.sleep(0.2)
+    _start(ENGINE, IMAGE, name, port)
 
 
 def remove_container(name):
