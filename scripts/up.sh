@@ -45,7 +45,8 @@ step_setup() {
 
 step_image() {
   require_file mk/20-container.mk "the container part (make image)"
-  IMAGE_TAG=$tag GIT_SHA=$tag BUILD_TIME=$build_time make --no-print-directory image
+  # The local tasks run on this machine: build for its own CPU.
+  IMAGE_TAG=$tag GIT_SHA=$tag BUILD_TIME=$build_time PLATFORM=host make --no-print-directory image
   # shellcheck source=/dev/null
   source "$ROOT/scripts/container/env.sh"
   echo "$tag" >"$STACK_DIR/tag"

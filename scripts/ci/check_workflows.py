@@ -18,10 +18,17 @@ The rules (docs/pipeline.md, "Rules every workflow keeps"):
   checkout_no_creds     actions/checkout runs with persist-credentials: false
   commands_exist        `make` targets, `make test SUITES=` suites and repository
                         scripts named in run scripts exist
+  declared_inputs       every pinned action is recorded in .github/action-inputs.json
+                        (its action.yml at that commit: inputs, outputs, runtime); each
+                        `with:` key is an input it declares, its required inputs are given,
+                        `steps.<id>.outputs.<name>` names an output it declares, its
+                        `# vX` comment is the recorded version, and it does not run on a
+                        Node.js that GitHub's runners no longer have
 """
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -37,6 +44,10 @@ VERSION_COMMENT = re.compile(r"#\s*v\d+(\.\d+)*\b")
 SECRET_EXPR = re.compile(r"\$\{\{[^}]*\bsecrets\.")
 UNTRUSTED_EXPR = re.compile(r"\$\{\{[^}]*\b(github\.event\.|github\.head_ref)")
 AWS_ROLE_ACTION = "aws-actions/configure-aws-credentials@"
+ACTION_INPUTS = ROOT / ".github" / "action-inputs.json"
+# Node versions GitHub's hosted runners no longer carry (node20: September 2026).
+RETIRED_RUNTIMES = {"node12", "node16", "node20"}
+STEP_OUTPUT = re.compile(r"\bsteps\.([\w-]+)\.outputs\.([\w-]+)")
 
 
 @dataclass
@@ -206,8 +217,53 @@ def commands_exist(wf: Workflow, root: Path = ROOT) -> list[str]:
     return problems
 
 
+@functools.lru_cache(maxsize=None)
+def recorded_actions(path: str) -> dict:
+    """owner/repo@sha -> {version, runs, inputs, required, outputs} (scripts/ci/action_inputs.py writes it)."""
+    return json.loads(Path(path).read_text())
+
+
+def declared_inputs(wf: Workflow, record: Path = ACTION_INPUTS) -> list[str]:
+    actions = recorded_actions(str(record))
+    problems = []
+    versions = {ref: VERSION_COMMENT.search(line) for _, ref, line in uses_lines(wf)}
+    for name, job in wf.jobs():
+        ids = {}
+        for i, step in enumerate(steps(job)):
+            ref = str(step.get("uses", ""))
+            if not SHA_PIN.match(ref):
+                continue  # local and docker:// actions, or unpinned (pinned_actions reports it)
+            where = f"job {name}, step {step.get('name') or step.get('id') or i + 1} ({ref.split('@')[0]})"
+            spec = actions.get(ref)
+            if spec is None:
+                problems.append(f"{where}: {ref} is not in {record.name}: record what its action.yml declares "
+                                f"(scripts/ci/action_inputs.py OWNER/REPO vX.Y.Z CLONE)")
+                continue
+            if step.get("id"):
+                ids[step["id"]] = (ref, spec)
+            comment = versions.get(ref)
+            if comment and comment.group(0).lstrip("# ").strip() != spec["version"]:
+                problems.append(f"{where}: the comment says {comment.group(0).lstrip('# ')} but {ref} is "
+                                f"{spec['version']}")
+            if spec["runs"] in RETIRED_RUNTIMES:
+                problems.append(f"{where}: {spec['version']} runs on {spec['runs']}, which GitHub's runners no "
+                                "longer have; pin a release that runs on node24")
+            given = set((step.get("with") or {}).keys())
+            for key in sorted(given - set(spec["inputs"])):
+                problems.append(f"{where}: input '{key}' is not declared by {spec['version']}'s action.yml "
+                                f"(it declares: {', '.join(spec['inputs']) or 'nothing'})")
+            for key in sorted(set(spec["required"]) - given):
+                problems.append(f"{where}: required input '{key}' is missing")
+        for step_id, output in STEP_OUTPUT.findall(yaml.safe_dump(job)):
+            if step_id in ids and output not in ids[step_id][1]["outputs"]:
+                ref, spec = ids[step_id]
+                problems.append(f"job {name}: steps.{step_id}.outputs.{output}: {ref.split('@')[0]} "
+                                f"{spec['version']} has no output '{output}' (it has: {', '.join(spec['outputs'])})")
+    return problems
+
+
 RULES = [pinned_actions, read_only_top_level, job_timeouts, deploy_concurrency, oidc_only_where_used,
-         no_secrets_in_run, no_untrusted_in_run, checkout_no_creds, commands_exist]
+         no_secrets_in_run, no_untrusted_in_run, checkout_no_creds, commands_exist, declared_inputs]
 
 
 def check(wf: Workflow) -> list[str]:

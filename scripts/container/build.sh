@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
 # Builds app/Dockerfile (context app/) into $IMAGE_NAME:$IMAGE_TAG and the
 # extra tags, and prints the image reference as its last line on stdout.
-#   IMAGE_TAG      default: the git commit (short), "-dirty" if app/ has changes
+#   PLATFORM       linux/arm64, linux/amd64, host (this machine's), or both
+#                  comma-separated (a multi-arch manifest list); default: the
+#                  CPU of ENV's ECS tasks (scripts/container/platform.sh ENV).
+#                  The Dockerfile cross-compiles: no emulation in the build.
+#   ENV            the environment whose tasks the image is for (default dev)
+#   IMAGE_TAG      default: GIT_SHA
 #   EXTRA_TAGS     default: "dev" (space separated; empty for none)
 #   VERSION        default: the latest v* tag (without the v), else 0.0.0-dev
-#   GIT_SHA        default: the git commit, as IMAGE_TAG
+#   GIT_SHA        default: the full git commit (what the pipeline tags, deploys
+#                  and smoke-tests), "-dirty" if app/ has changes
 #   BUILD_TIME     default: the commit time (UTC) for a clean tree, so a rebuild
 #                  of the same commit is a cache hit; now for a dirty one
 #   BUILDER_IMAGE  default: the Dockerfile's pinned base, or a local one
 #                  (scripts/container/builder-base.sh) where it cannot be pulled
 #   JOBS           parallel compile jobs inside the build (default: all CPUs)
+#   DRY_RUN=1      print the engine command instead of running it
 set -euo pipefail
 # shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+platform=${PLATFORM:-$(scripts/container/platform.sh "${ENV:-dev}")}
+[ "$platform" != host ] || platform=$(scripts/container/platform.sh host)
+if ! [[ $platform =~ ^linux/(amd64|arm64)(,linux/(amd64|arm64))?$ ]]; then
+  container_log "PLATFORM='$platform' is not valid: use linux/arm64, linux/amd64, host, or linux/amd64,linux/arm64"
+  exit 2
+fi
+
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=""
 if [ "$commit" != unknown ] && [ -n "$(git status --porcelain -- app 2>/dev/null)" ]; then
   dirty="-dirty"
@@ -41,23 +55,51 @@ if [ -z "${BUILDER_IMAGE:-}" ]; then
   BUILDER_IMAGE=$(scripts/container/builder-base.sh)
 fi
 
-args=(build -f app/Dockerfile -t "$IMAGE_NAME:$IMAGE_TAG"
+args=(build -f app/Dockerfile --platform "$platform"
   --build-arg "VERSION=$VERSION" --build-arg "GIT_SHA=$GIT_SHA" --build-arg "BUILD_TIME=$BUILD_TIME")
-for tag in $EXTRA_TAGS; do args+=(-t "$IMAGE_NAME:$tag"); done
+multi=false
+[[ $platform != *,* ]] || multi=true
+if [ "$multi" = true ] && [ "$CONTAINER_ENGINE" = podman ]; then
+  # One manifest list (image index) holding an image per platform; podman
+  # tags it with the other names after the build.
+  "$CONTAINER_ENGINE" manifest exists "$IMAGE_NAME:$IMAGE_TAG" && "$CONTAINER_ENGINE" manifest rm "$IMAGE_NAME:$IMAGE_TAG" >/dev/null
+  args+=(--manifest "$IMAGE_NAME:$IMAGE_TAG")
+else
+  args+=(-t "$IMAGE_NAME:$IMAGE_TAG")
+  for tag in $EXTRA_TAGS; do args+=(-t "$IMAGE_NAME:$tag"); done
+fi
 [ -z "$BUILDER_IMAGE" ] || args+=(--build-arg "BUILDER_IMAGE=$BUILDER_IMAGE")
 [ -z "$source_url" ] || args+=(--build-arg "SOURCE_URL=$source_url")
 [ -z "${JOBS:-}" ] || args+=(--build-arg "JOBS=$JOBS")
 # OCI image format has no HEALTHCHECK; podman must write the Docker format.
-[ "$CONTAINER_ENGINE" != podman ] || args+=(--format docker)
+# podman 4.3 (buildah 1.28) sets TARGETARCH but not BUILDPLATFORM, which the
+# builder stage's FROM needs to run natively (BuildKit sets both itself).
+[ "$CONTAINER_ENGINE" != podman ] ||
+  args+=(--format docker --build-arg "BUILDPLATFORM=$(scripts/container/platform.sh host)")
 args+=(app)
 
-container_log "building $IMAGE_NAME:$IMAGE_TAG with $CONTAINER_ENGINE (VERSION=$VERSION GIT_SHA=$GIT_SHA BUILD_TIME=$BUILD_TIME${BUILDER_IMAGE:+ BUILDER_IMAGE=$BUILDER_IMAGE})"
+if [ "${DRY_RUN:-0}" = 1 ]; then
+  printf '%q ' "$CONTAINER_ENGINE" "${args[@]}"; echo
+  exit 0
+fi
+container_log "building $IMAGE_NAME:$IMAGE_TAG for $platform with $CONTAINER_ENGINE (VERSION=$VERSION GIT_SHA=$GIT_SHA BUILD_TIME=$BUILD_TIME${BUILDER_IMAGE:+ BUILDER_IMAGE=$BUILDER_IMAGE})"
 start=$(date +%s)
 # buildah keeps RUN cache mounts (apt, ccache) under $TMPDIR/buildah-cache:
 # keep them with the rest of the project's container state.
 cache_tmp=${CONTAINER_DIR:-$ROOT/build/containers}/tmp
 mkdir -p "$cache_tmp"
 TMPDIR=$cache_tmp nice -n 10 "$CONTAINER_ENGINE" "${args[@]}" >&2
-size=$("$CONTAINER_ENGINE" image inspect -f '{{.Size}}' "$IMAGE_NAME:$IMAGE_TAG")
-container_log "built $IMAGE_NAME:$IMAGE_TAG${EXTRA_TAGS:+ (also: $EXTRA_TAGS)} in $(( $(date +%s) - start )) s; size $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB uncompressed)"
+seconds=$(( $(date +%s) - start ))
+if [ "$multi" = true ]; then
+  if [ "$CONTAINER_ENGINE" = podman ]; then
+    for tag in $EXTRA_TAGS; do
+      "$CONTAINER_ENGINE" manifest exists "$IMAGE_NAME:$tag" && "$CONTAINER_ENGINE" manifest rm "$IMAGE_NAME:$tag" >/dev/null
+      "$CONTAINER_ENGINE" tag "$IMAGE_NAME:$IMAGE_TAG" "$IMAGE_NAME:$tag"
+    done
+  fi
+  container_log "built the manifest list $IMAGE_NAME:$IMAGE_TAG ($platform)${EXTRA_TAGS:+ (also: $EXTRA_TAGS)} in $seconds s"
+else
+  size=$("$CONTAINER_ENGINE" image inspect -f '{{.Size}}' "$IMAGE_NAME:$IMAGE_TAG")
+  container_log "built $IMAGE_NAME:$IMAGE_TAG ($platform)${EXTRA_TAGS:+ (also: $EXTRA_TAGS)} in $seconds s; size $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB uncompressed)"
+fi
 echo "$IMAGE_NAME:$IMAGE_TAG"

@@ -13,8 +13,10 @@ set -euo pipefail
 # shellcheck source=scripts/container/env.sh
 source "$(dirname "$0")/env.sh"
 
-pinned=$(sed -n 's/^ARG BUILDER_IMAGE=//p' "$ROOT/app/Dockerfile" | head -n 1)
-[ -n "$pinned" ] || { container_log "app/Dockerfile has no 'ARG BUILDER_IMAGE=' default"; exit 1; }
+# The image of the stage that BUILDER_IMAGE's default names.
+stage=$(sed -n 's/^ARG BUILDER_IMAGE=//p' "$ROOT/app/Dockerfile" | head -n 1)
+pinned=$(sed -nE "s/^FROM( --platform=[^ ]+)? ([^ ]+@sha256:[0-9a-f]{64}) AS $stage\$/\2/p" "$ROOT/app/Dockerfile" | head -n 1)
+[ -n "$pinned" ] || { container_log "app/Dockerfile: no 'FROM <image>@sha256:... AS ${stage:-?}' stage for BUILDER_IMAGE's default"; exit 1; }
 
 if "$CONTAINER_ENGINE" image inspect "$pinned" >/dev/null 2>&1; then
   container_log "builder base: $pinned (already present)"

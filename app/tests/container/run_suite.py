@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Runs one unittest module of this folder through the shared runner.
+"""Runs unittest modules of this folder through the shared runner.
 
-    python3 app/tests/container/run_suite.py <test module> [-k PATTERN]
+    python3 app/tests/container/run_suite.py <test module>... [-k PATTERN]
 """
 import os
 import sys
@@ -12,7 +12,9 @@ sys.path.insert(0, HERE)
 from tests.lib import runner  # noqa: E402
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
-        print("usage: run_suite.py <test module> [-k PATTERN]", file=sys.stderr)
+    args = sys.argv[1:]
+    modules = [a for a in args[:next((i for i, a in enumerate(args) if a.startswith("-")), len(args))]]
+    if not modules:
+        print("usage: run_suite.py <test module>... [-k PATTERN]", file=sys.stderr)
         sys.exit(2)
-    sys.exit(runner.main([sys.argv[1]], sys.argv[2:]))
+    sys.exit(runner.main(modules, args[len(modules):]))

@@ -40,6 +40,33 @@ class RealDockerfile(unittest.TestCase):
         self.assertEqual(rules(GOOD), [])
 
 
+class PinnedStageByArg(unittest.TestCase):
+    """app/Dockerfile's shape: the pinned base on a FROM line of its own (which
+    Dependabot reads), named by the ARG default the build stage uses."""
+
+    STAGED = f"""\
+ARG BASE=pinned
+FROM --platform=$BUILDPLATFORM debian:bookworm-slim{DIGEST} AS pinned
+FROM --platform=$BUILDPLATFORM ${{BASE}} AS build
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends g++
+FROM scratch
+COPY --from=build /out/app /app
+USER 65532:65532
+HEALTHCHECK CMD ["/app", "--healthcheck"]
+ENTRYPOINT ["/app"]
+"""
+
+    def test_arg_naming_an_earlier_stage_passes(self):
+        self.assertEqual(rules(self.STAGED), [])
+
+    def test_arg_naming_no_stage_is_an_unpinned_image(self):
+        self.assertIn("pinned-base", rules(self.STAGED.replace("ARG BASE=pinned", "ARG BASE=pinnd")))
+
+    def test_the_pinned_stage_itself_is_checked(self):
+        self.assertIn("pinned-base", rules(self.STAGED.replace(DIGEST, "")))
+
+
 class EachRuleFires(unittest.TestCase):
     def assertFires(self, text, rule):
         found = rules(text)

@@ -7,20 +7,14 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
 
-ROOT = os.environ.get("ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-sys.path.insert(0, ROOT)
-from tests.lib import containers  # noqa: E402
-from tests.lib.ports import free_port  # noqa: E402
-SCRIPTS = os.path.join(ROOT, "scripts", "container")
-LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+from container_lib import SCRIPTS, build, free_port, get, pick_engine
+from container_lib import start_container as _start
+
 SIZE_BUDGET = 5 * 1000 * 1000  # bytes, uncompressed
 UID = 65532
 
@@ -45,31 +39,10 @@ def engine(*args, check=True, timeout=120):
 
 def setUpModule():
     global ENGINE, IMAGE
-    # The same engine choice and podman config as `make image` (env.sh).
-    try:
-        ENGINE = containers.engine()
-    except RuntimeError as e:
-        raise RuntimeError(f"{e} (the container suite needs one; see docs/container.md)") from None
-    engine_env = containers.env()
-    os.environ.update({k: engine_env[k] for k in ("CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "CONTAINER_ENGINE")})
-
-    os.makedirs(LOG_DIR, exist_ok=True)
-    log = os.path.join(LOG_DIR, "container-build.log")
-    env = dict(os.environ, IMAGE_TAG=IMAGE_TAG, EXTRA_TAGS="", **BUILD)
-    start = time.monotonic()
-    with open(log, "w") as out:
-        build = subprocess.run([os.path.join(SCRIPTS, "build.sh")], env=env, stdout=subprocess.PIPE,
-                               stderr=out, text=True, timeout=1800)
-    with open(log) as out:
-        text = out.read()
-    for line in text.splitlines():
-        if line.startswith("container: "):
-            print(line)
-    if build.returncode != 0:
-        raise RuntimeError(f"image build failed (exit {build.returncode}); last lines of {log}:\n"
-                           + "\n".join(text.splitlines()[-25:]))
-    IMAGE = build.stdout.strip().splitlines()[-1]
-    print(f"image {IMAGE} built in {time.monotonic() - start:.0f} s")
+    ENGINE = pick_engine()
+    # The host's own platform: this suite runs the image natively (the arm64
+    # suite runs the Graviton build under emulation).
+    IMAGE = build(IMAGE_TAG, BUILD, "container-build.log", platform="host")
 
 
 def tearDownModule():
@@ -78,30 +51,12 @@ def tearDownModule():
         engine("rmi", IMAGE, check=False)
 
 
-def get(port, path, timeout=3):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
-
-
 def start_container(name, port):
-    """Starts the image with run.sh (the `make run` settings), kept after it
-    stops so its exit code can be read; waits until /healthz answers."""
-    env = dict(os.environ, IMAGE=IMAGE, CONTAINER_NAME=name, HOST_PORT=str(port), DETACH="1", REMOVE="0")
-    subprocess.run([os.path.join(SCRIPTS, "run.sh")], env=env, check=True, capture_output=True, timeout=60)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if get(port, "/healthz", timeout=1)[0] == 200:
-                return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            logs = engine("logs", name, check=False)
-            raise AssertionError(f"{name} did not answer /healthz within 20 s; logs:\n{logs.stdout}{logs.stderr}")
-        time.sleep(0.2)
+    _start(ENGINE, IMAGE, name, port)
+
+
+def remove_container(name):
+    engine("rm", "--force", name, check=False)
 
 
 def inspect(kind, name):
@@ -173,12 +128,12 @@ class RunningContainer(unittest.TestCase):
         try:
             start_container(cls.name, cls.port)
         except BaseException:
-            containers.rm(cls.name)
+            remove_container(cls.name)
             raise
 
     @classmethod
     def tearDownClass(cls):
-        containers.rm(cls.name)
+        remove_container(cls.name)
 
     def test_serves_root(self):
         status, headers, body = get(self.port, "/")
@@ -266,7 +221,7 @@ class Shutdown(unittest.TestCase):
             state = inspect("container", name)["State"]
             logs = engine("logs", name).stdout
         finally:
-            containers.rm(name)
+            remove_container(name)
         print(f"stop took {seconds:.2f} s, exit code {state['ExitCode']}")
         self.assertEqual(state["ExitCode"], 0)
         # Well inside the 20 s drain timeout: nothing was in flight.
@@ -281,7 +236,7 @@ class Shutdown(unittest.TestCase):
         name = "container-run-" + secrets.token_hex(4)
         port = free_port()
         env = dict(os.environ, IMAGE=IMAGE, CONTAINER_NAME=name, HOST_PORT=str(port))
-        self.addCleanup(containers.rm, name)
+        self.addCleanup(remove_container, name)
         run = subprocess.Popen([os.path.join(SCRIPTS, "run.sh")], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
         try:
