@@ -255,7 +255,7 @@ class Agent:
             t.lb = targets.get(t.name, ("unhealthy", ""))[0]
             if t.name not in containers or not containers[t.name]:
                 if now - t.started > 5 or t.name in containers:
-                    self.task_stopped(t, "essential container exited")
+                    self.task_stopped(t, "essential container exited: " + task_runner.last_log_lines(t.name))
                 continue
             if t.lb == "healthy" and t.state == "PENDING":
                 t.state, t.healthy_once = "RUNNING", True

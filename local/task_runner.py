@@ -53,7 +53,10 @@ def local_image(image, image_name):
 def run(spec, name, host_port, stack_label, image_name, labels=None):
     args = ["run", "--detach", "--name", name, "--label", f"{LABEL}={stack_label}",
             "--publish", f"127.0.0.1:{host_port}:{spec['port']}",
-            "--security-opt", "no-new-privileges"]
+            "--security-opt", "no-new-privileges",
+            # ECS ignores the image's HEALTHCHECK (the task definition's runs,
+            # by hand); podman would also want systemd timers for it.
+            "--no-healthcheck"]
     for k, v in (labels or {}).items():
         args += ["--label", f"{k}={v}"]
     if spec["user"]:
@@ -101,8 +104,14 @@ def running(stack_label):
     out = {}
     for line in r.stdout.splitlines():
         name, _, state = line.partition(" ")
-        out[name] = state.strip() == "running"
+        # podman 4.3 prints "Up 2 minutes ago" here, later versions "running".
+        out[name] = state.strip().lower().startswith(("up", "running"))
     return out
+
+
+def last_log_lines(name, n=5):
+    r = subprocess.run(engine_cmd("logs", "--tail", str(n), name), capture_output=True, text=True, timeout=60)
+    return (r.stdout + r.stderr).strip()
 
 
 def labels_of(name):
