@@ -58,12 +58,9 @@ def render(lb, ports, socket_path, pid_path, cert_pem=None, host="127.0.0.1"):
         # any client; so must the stand-in, or a target closing an idle
         # connection early (the classic 502) would never show here.
         "  http-reuse always",
-        # A refused connection (a task killed an instant ago, not yet
-        # deregistered) is tried once on another target. Nothing was sent,
-        # so this is safe; the ALB's behaviour here is not documented.
-        "  retries 1",
-        "  retry-on conn-failure",
-        "  option redispatch 1",
+        # No retry: the ALB answers 502 when a target refuses the connection
+        # (a task that stopped and is not deregistered yet), and so does this.
+        "  retries 0",
     ]
     for li in lb.listeners:
         out.append(f"frontend listener_{li.port}")
