@@ -152,7 +152,7 @@ class Rollout(unittest.TestCase):
             code, out, seconds = self.deploy(broken)
             time.sleep(3)
         self.report("never-ready image", load, seconds)
-        self.assertEqual(code, 1, "the deploy of an image that never turns ready must fail")
+        self.assertNotEqual(code, 0, "the deploy of an image that never turns ready must fail")
         self.assertIn("circuit breaker", out)
         self.assertRegex(out, r"Rolled back|rolled the service back")
         self.assertEqual(load.failed, 0, load.report())
