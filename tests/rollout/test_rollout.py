@@ -61,11 +61,13 @@ def state():
 
 
 def steady(count, commit_tag, timeout=STEADY_TIMEOUT):
-    """Waits until exactly `count` tasks run, all healthy, all of image `commit_tag`."""
+    """Waits until the last deployment completed and exactly `count` tasks run,
+    all healthy, all of image `commit_tag`."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        tasks = state()["tasks"]
-        if (len(tasks) == count and all(t["state"] == "RUNNING" and t["target_health"] == "healthy" and
+        now = state()
+        tasks = now["tasks"]
+        if (now["deployments"] and now["deployments"][-1]["status"] == "COMPLETED" and len(tasks) == count and all(t["state"] == "RUNNING" and t["target_health"] == "healthy" and
                                         t["image"].endswith(":" + commit_tag) for t in tasks)):
             return tasks
         time.sleep(1)
