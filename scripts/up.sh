@@ -153,8 +153,7 @@ step_lb() {
   # Its own session, output to a log, no inherited descriptors: it outlives make up.
   setsid python3 "$ROOT/local/ecs_agent.py" "${args[@]}" </dev/null >>"$STACK_DIR/logs/ecs-agent.log" 2>&1 3>&- &
   echo $! >"$LOCAL_ECS_DIR/agent.pid"
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     [ -S "$LOCAL_ECS_DIR/haproxy.sock" ] && [ -f "$LOCAL_ECS_DIR/state.json" ] &&
       [ "$(jq -r .pid "$LOCAL_ECS_DIR/state.json")" = "$!" ] && break
     kill -0 "$!" 2>/dev/null || { tail -n 20 "$STACK_DIR/logs/ecs-agent.log" >&2; echo "the ECS agent exited" >&2; return 1; }
