@@ -1,11 +1,12 @@
 # The local stack (make up / make down), the docs' generated figures, and
-# their test suites: `docs` (fast, static checks) and `stack` (a real
-# `make up` / `make down` round trip).
-TEST_SUITES += docs stack
+# their test suites: `docs` (fast, static checks), `stack` (a real
+# `make up` / `make down` round trip) and `rollout` (deploys, a rollback, a
+# killed task and scaling of that stack under load).
+TEST_SUITES += docs stack rollout
 
-.PHONY: up down diagram bench-chart test-docs test-stack
+.PHONY: up down diagram bench-chart test-docs test-stack test-rollout
 
-up: ## Build the image and run the whole stack locally (emulated AWS + container on :5000)
+up: ## Run the whole stack locally: emulated AWS, the ECS service's tasks behind HAProxy (:5000, :5443)
 	@scripts/up.sh
 
 down: ## Remove everything `make up` started (container, emulated stack, emulator)
@@ -22,3 +23,6 @@ test-docs: ## Docs suite: diagram up to date, make targets and links in the docs
 
 test-stack: ## Stack suite: make up, check the URL, make up again, make down, nothing left
 	@python3 tests/stack/run.py
+
+test-rollout: ## Rollout suite: rolling deploy, rollback, kill -9 and scaling under load, 0 failed requests
+	@nice -n 10 python3 tests/rollout/run.py

@@ -82,6 +82,8 @@ summary() {
 }
 output() { [ -z "${GITHUB_OUTPUT:-}" ] || echo "$1=$2" >>"$GITHUB_OUTPUT"; }
 
+# shellcheck source=scripts/stack/deploy-env.sh
+[ "$env" != local ] || [ -n "${AWS_ENDPOINT_URL:-}${EMULATOR_DIR:-}" ] || source "$root/scripts/stack/deploy-env.sh"
 # The emulator env must never fall through to a real account.
 if [ "$env" = local ] && [ -z "${AWS_ENDPOINT_URL:-}" ]; then
   emu_env="${EMULATOR_DIR:-$root/build/emulator}/env"
@@ -180,6 +182,13 @@ rollback() {
 step "applying infra/service with image_tag=$tag (waits for a stable service)"
 tf service "$env" apply -auto-approve -input=false -var "image_tag=$tag" ||
   rollback "terraform apply of infra/service with image tag $tag failed (service not stable, or a Terraform error)"
+# env local: the emulator runs no tasks; the local ECS stand-in (local/,
+# started by make up) rolls them now. Wait for its verdict (circuit breaker).
+if [ "$env" = local ] && [ -n "${LOCAL_ECS_DIR:-}" ]; then
+  step "local rollout of $tag (local/ecs_agent.py)"
+  python3 "$root/local/ecs_ctl.py" wait "$LOCAL_ECS_DIR" "$tag" ||
+    rollback "the rolling deploy of $tag failed: its tasks never turned healthy (circuit breaker)"
+fi
 
 task_def=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].taskDefinition' 2>&1) ||
   rollback "cannot describe the service after the apply: $task_def"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make down`: removes what `make up` started, in reverse order: the
-# container, the emulated stack (terraform destroy of service, then
+# `make down`: removes what `make up` started, in reverse order: the ECS
+# agent, HAProxy and every task container, the emulated stack (terraform destroy of service, then
 # platform), the emulator, and the stack's local state. Safe to run when
 # nothing (or only part) is up. Exits 1 if something is still running after.
 # Settings: STACK_DIR, STACK_CONTAINER (scripts/stack/lib.sh).
@@ -10,18 +10,33 @@ STACK_NAME=down STACK_STEPS=4
 source "$(dirname "$0")/stack/lib.sh"
 cd "$ROOT"
 
-step_container() {
+# The ECS agent first (so it replaces nothing), then HAProxy, then the tasks:
+# SIGTERM, the app drains (20 s at most), removal. Also a container an older
+# `make up` ran under the name STACK_CONTAINER.
+step_tasks() {
   # shellcheck source=/dev/null
   source "$ROOT/scripts/container/env.sh"
-  if "$CONTAINER_ENGINE" container exists "$STACK_CONTAINER" 2>/dev/null ||
-    "$CONTAINER_ENGINE" inspect "$STACK_CONTAINER" >/dev/null 2>&1; then
-    # stop first: SIGTERM, the app drains (20 s at most), then removal.
-    "$CONTAINER_ENGINE" stop -t 30 "$STACK_CONTAINER" >/dev/null || true
-    "$CONTAINER_ENGINE" rm -f "$STACK_CONTAINER" >/dev/null
-    step_result "removed container $STACK_CONTAINER"
-  else
-    step_result "no container $STACK_CONTAINER"
+  local pid what=() names
+  for pid_file in "$LOCAL_ECS_DIR/agent.pid" "$LOCAL_ECS_DIR/haproxy.pid"; do
+    pid=$(cat "$pid_file" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      what+=("$(basename "$pid_file" .pid) (pid $pid)")
+    fi
+    rm -f "$pid_file"
+  done
+  mapfile -t names < <("$CONTAINER_ENGINE" ps -a --format '{{.Names}}' \
+    --filter "label=hello-server.stack=$LOCAL_ECS_DIR" 2>/dev/null)
+  if "$CONTAINER_ENGINE" container exists "$STACK_CONTAINER" 2>/dev/null; then names+=("$STACK_CONTAINER"); fi
+  if [ "${#names[@]}" -gt 0 ]; then
+    "$CONTAINER_ENGINE" stop -t 30 "${names[@]}" >/dev/null || true
+    "$CONTAINER_ENGINE" rm -f "${names[@]}" >/dev/null
+    what+=("${#names[@]} task container(s)")
   fi
+  if [ "${#what[@]}" -gt 0 ]; then step_result "stopped ${what[*]}"
+  else step_result "no tasks, no load balancer"; fi
 }
 
 # Destroys what Terraform created in the emulator. A failure here is
@@ -63,12 +78,12 @@ step_emulator() {
 # The emulator kept the state bucket and both states in memory; the local
 # pieces (bootstrap state, Terraform working dirs) now point at nothing.
 step_clean() {
-  rm -rf "$TF_WORK_DIR" "$EMULATOR_DIR"
-  rm -f "$STACK_DIR"/{tag,build-tag,image-name,manifest.json,platform.json,service.json,summary.txt}
+  rm -rf "$TF_WORK_DIR" "$EMULATOR_DIR" "$LOCAL_ECS_DIR" "$STACK_DIR/tls"
+  rm -f "$STACK_DIR"/{tag,build-tag,image-name,manifest.json,platform.json,service.json,summary.txt,outputs.json}
   step_result "removed ${STACK_DIR#"$ROOT"/} state (logs kept in ${STACK_DIR#"$ROOT"/}/logs)"
 }
 
-run_step container "Remove it by hand: podman rm -f $STACK_CONTAINER" step_container
+run_step tasks "Stop them by hand: podman ps -a --filter label=hello-server.stack=$LOCAL_ECS_DIR; kill \$(cat ${LOCAL_ECS_DIR#"$ROOT"/}/agent.pid ${LOCAL_ECS_DIR#"$ROOT"/}/haproxy.pid)" step_tasks
 run_step destroy "Unexpected: see the log." step_destroy
 run_step emulator "Stop it by hand: kill \$(cat ${EMULATOR_DIR#"$ROOT"/}/pid)" step_emulator
 run_step clean "Remove ${STACK_DIR#"$ROOT"/} by hand." step_clean

@@ -5,15 +5,20 @@
 # Settings (environment):
 #   STACK_DIR        state of this stack (default build/stack): emulator, Terraform
 #                    working dirs and local state, step logs, summary
-#   STACK_PORT       host port of the container (default 5000)
-#   STACK_CONTAINER  container name (default hello-server-stack)
+#   STACK_PORT       the load balancer's HTTP port (default 5000; redirects to HTTPS)
+#   STACK_HTTPS_PORT the load balancer's HTTPS port (default 5443)
+#   STACK_CONTAINER  name prefix of the task containers (default hello-server-stack)
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 STACK_DIR=${STACK_DIR:-$ROOT/build/stack}
 case "$STACK_DIR" in /*) ;; *) STACK_DIR="$ROOT/$STACK_DIR" ;; esac
 STACK_PORT=${STACK_PORT:-5000}
+STACK_HTTPS_PORT=${STACK_HTTPS_PORT:-5443}
 STACK_CONTAINER=${STACK_CONTAINER:-hello-server-stack}
 STACK_ENV=local
-export ROOT STACK_DIR STACK_PORT STACK_CONTAINER
+export ROOT STACK_DIR STACK_PORT STACK_HTTPS_PORT STACK_CONTAINER
+# The ECS and ALB stand-ins (local/ecs_agent.py: tasks, HAProxy) keep their
+# state here; deploy.sh waits there for a local rollout's verdict.
+export LOCAL_ECS_DIR="$STACK_DIR/ecs"
 # tf.sh and deploy.sh read these: this stack's emulator and Terraform state
 # stay apart from any other run on the machine.
 export EMULATOR_DIR="$STACK_DIR/emulator"

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""The `rollout` suite: rolling deploy, rollback, task death and scaling of
+the local stack under load (tests/rollout/test_rollout.py)."""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
+from tests.lib import runner  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(runner.main(HERE, sys.argv[1:]))
