@@ -10,7 +10,7 @@ import sys
 import unittest
 
 SUITES = {
-    "workflows": ["test_workflows", "test_scripts"],
+    "workflows": ["test_workflows", "test_scripts", "test_terraform_env"],
     "deploy": ["test_smoke", "test_deploy"],
 }
 
