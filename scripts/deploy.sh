@@ -71,7 +71,6 @@ summary() {
     echo "| image tag | \`$tag\` |"
     echo "| previous tag | \`${prev:-none}\` |"
     [ -n "${image:-}" ] && echo "| image | \`$image\` |"
-    [ -n "${task_def:-}" ] && echo "| task definition | \`$task_def\` |"
     [ -n "${smoke_url:-}" ] && echo "| URL | $smoke_url |"
     echo "| duration | $(($(date +%s) - started)) s |"
     echo
@@ -92,7 +91,7 @@ fi
 
 tf() { "$root/scripts/tf.sh" "$@"; }
 
-prev="" image="" task_def="" smoke_url=""
+prev="" image="" smoke_url=""
 step "deploying image tag $tag to env $env"
 
 # ---- 1. checks (nothing changes before they all pass) ----------------------
@@ -181,13 +180,10 @@ step "applying infra/service with image_tag=$tag (waits for a stable service)"
 tf service "$env" apply -auto-approve -input=false -var "image_tag=$tag" ||
   rollback "terraform apply of infra/service with image tag $tag failed (service not stable, or a Terraform error)"
 
-task_def=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].taskDefinition' 2>&1) ||
-  rollback "cannot describe the service after the apply: $task_def"
-images=$(aws_ ecs describe-task-definition --task-definition "$task_def" --query 'taskDefinition.containerDefinitions[].image' 2>&1) ||
-  rollback "cannot describe task definition $task_def: $images"
-image=$(tr '\t' '\n' <<<"$images" | grep -m1 -- ":$tag\$" || true)
-[ -n "$image" ] || rollback "the service runs $task_def with image(s) $images, none with tag $tag"
-step "service runs $task_def ($image)"
+# The steady-state wait also ends after a circuit-breaker rollback: check.
+image=$("$root/scripts/service-check.sh" "$env" "$tag" 2>"$errors") ||
+  rollback "the service does not run what was applied: $(cat "$errors")"
+step "service $service runs $image"
 
 if [ "$smoke" = 1 ]; then
   step "smoke test: $smoke_url (/healthz, /version commit $tag)"

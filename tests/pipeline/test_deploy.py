@@ -132,6 +132,12 @@ class DeployPath(unittest.TestCase):
         return self.aws("ecs", "describe-services", "--cluster", o["cluster_name"],
                         "--services", o["service_name"])["services"][0]
 
+    def service_status(self):
+        o = self.outputs
+        services = self.aws("ecs", "describe-services", "--cluster", o["cluster_name"],
+                            "--services", o["service_name"])["services"]
+        return services[0]["status"] if services else None
+
     def task_definition(self, arn=None):
         arn = arn or self.service()["taskDefinition"]
         return self.aws("ecs", "describe-task-definition", "--task-definition", arn)["taskDefinition"]
@@ -156,7 +162,27 @@ class DeployPath(unittest.TestCase):
         self.assertEqual(self.service()["taskDefinition"], before, r.stdout)
         self.assertEqual(self.parameter(), TAG_B)
 
+    def ci_script(self, *args, **extra):
+        """A script of scripts/ci (what the workflows run) against this env."""
+        return subprocess.run([str(ROOT / "scripts/ci" / args[0]), *args[1:]], cwd=ROOT, capture_output=True,
+                              text=True, env={**self.env, **extra}, timeout=TF_TIMEOUT)
+
     # ---- the deploy path, in order --------------------------------------------
+    def test_0_infra_workflow_before_the_first_deploy_skips_the_service(self):
+        """infra.yml on main before any image: the service root is skipped, not failed."""
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = self.ci_script("tf-apply.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
+            text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("- infra/platform: applied", text)
+        self.assertIn("- infra/service: skipped, no image deployed to `local` yet", text)
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = self.ci_script("tf-plan.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
+            text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("### infra/service: skipped (no image deployed to `local` yet", text)
+        self.assertEqual(self.service_status(), None)
+
     def test_1_first_deploy_of_A_creates_the_service(self):
         r = self.deploy("--env", "local", "--tag", TAG_A)
         self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
@@ -194,6 +220,8 @@ class DeployPath(unittest.TestCase):
         # A's revision and B's differ in the image only.
         first = self.task_definition(f"{td['family']}:1")  # A: the first revision in a fresh emulator
         self.assertTrue(first["containerDefinitions"][0]["image"].endswith(":" + TAG_A))
+        # The previous revision stays registered: it is the rollback target.
+        self.assertEqual(first["status"], "ACTIVE", "deploying B deregistered A's task definition")
         strip = ("taskDefinitionArn", "revision", "registeredAt", "registeredBy", "status", "deregisteredAt")
         a = {k: v for k, v in first.items() if k not in strip}
         b = {k: v for k, v in td.items() if k not in strip}
@@ -247,10 +275,7 @@ class DeployPath(unittest.TestCase):
 
     def test_8_workflow_scripts(self):
         """What deploy.yml and infra.yml run, against the same env."""
-        def script(*args, **extra):
-            return subprocess.run([str(ROOT / "scripts/ci" / args[0]), *args[1:]], cwd=ROOT, capture_output=True,
-                                  text=True, env={**self.env, **extra}, timeout=TF_TIMEOUT)
-
+        script = self.ci_script
         r = script("image-target.sh", "local", TAG_B)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(f"image={self.outputs['ecr_repository_url']}:{TAG_B}\nexists=true", r.stdout)
@@ -272,6 +297,36 @@ class DeployPath(unittest.TestCase):
             text = summary.read()
         self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
         self.assertIn("- infra/service: applied", text)
+        self.assertIn(f"service runs `{self.outputs['ecr_repository_url']}:{TAG_B}`", text)
+        self.assertServing(TAG_B)
+
+    def test_8b_infra_apply_fails_when_the_circuit_breaker_rolled_back(self):
+        """The provider's steady-state wait returns after a rollback: tf-apply.sh must look."""
+        o = self.outputs
+        family = self.task_definition()["family"]
+        real = shutil.which("terraform", path=self.env.get("PATH"))
+        with tempfile.TemporaryDirectory() as fake:
+            # terraform as it behaves on AWS: the apply succeeds while ECS has
+            # rolled the service back to the previous revision (A's, revision 1).
+            Path(fake, "terraform").write_text(f"""#!/bin/bash
+"{real}" "$@"; rc=$?
+if [ $rc = 0 ] && [ "$1" = -chdir={ROOT}/infra/service ] && [ "$2" = apply ]; then
+  aws ecs update-service --cluster {o['cluster_name']} --service {o['service_name']} \\
+    --task-definition {family}:1 >/dev/null
+fi
+exit $rc
+""")
+            os.chmod(Path(fake, "terraform"), 0o755)
+            with tempfile.NamedTemporaryFile("r") as summary:
+                r = self.ci_script("tf-apply.sh", "local", GITHUB_STEP_SUMMARY=summary.name,
+                                   PATH=f"{fake}:{self.env['PATH']}")
+                text = summary.read()
+        self.assertEqual(r.returncode, 1, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("rolled it back", r.stderr)
+        self.assertIn("**the service does not run it**", text)
+        # A plain apply puts B back (Terraform's state still says B).
+        r = self.tf("service", "apply", "-auto-approve", "-input=false", "-no-color")
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:])
         self.assertServing(TAG_B)
 
     def test_9_destroy(self):
