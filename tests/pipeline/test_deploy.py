@@ -249,6 +249,55 @@ class DeployPath(unittest.TestCase):
                 self.assertNotIn("applying infra/service", r.stdout)
                 self.assertUnchanged(r, before)
 
+    def push_index(self, tag, *archs):
+        """An OCI image index listing linux/<arch> images (what a multi-arch build pushes)."""
+        manifests = [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 2,
+                      "digest": "sha256:" + hashlib.sha256(f"{tag}-{a}".encode()).hexdigest(),
+                      "platform": {"os": "linux", "architecture": a}} for a in archs]
+        self.aws("ecr", "put-image", "--repository-name", self.outputs["ecr_repository_name"], "--image-tag", tag,
+                 "--image-manifest", json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                                                 "manifests": manifests}))
+
+    def preflight(self, *args, **extra_env):
+        return subprocess.run([str(ROOT / "scripts/preflight.sh"), *args], cwd=ROOT, capture_output=True, text=True,
+                              env={**self.env, **extra_env}, timeout=TF_TIMEOUT)
+
+    def test_5b_preflight_good_and_bad(self):
+        # envs/local.tfvars runs X86_64 tasks: the image must hold linux/amd64.
+        self.push_index("multi-arch", "amd64", "arm64")
+        self.push_index("arm64-only", "arm64")
+        r = self.preflight("--env", "local", "--tag", "multi-arch")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("is an index with linux/amd64", r.stdout)
+        self.assertIn("role hello-local-task-execution exists", r.stdout.replace("ok    ", ""))
+        self.assertIn("env local is ready", r.stdout)
+        # Without --tag: the tag deployed last (B, a single-platform manifest here).
+        r = self.preflight("--env", "local")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(f"deployed tag: {TAG_B}", r.stdout)
+
+        r = self.preflight("--env", "local", "--tag", "arm64-only")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("has platforms 'linux/arm64', not linux/amd64 which the task runs (cpu_architecture X86_64)",
+                      r.stderr)
+        r = self.preflight("--env", "local", "--tag", "f" * 40)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"image tag '{'f' * 40}' not found in ECR repository", r.stderr)
+        r = self.preflight("--env", "local", TF_STATE_BUCKET="no-such-state-bucket")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("apply infra/platform first", r.stderr)
+        r = self.preflight("--env", "local", "--tag", "a:b")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("usage: scripts/preflight.sh", r.stderr)
+
+        # deploy.sh runs it first: a wrong architecture changes nothing.
+        before = self.service()["taskDefinition"]
+        r = self.deploy("--env", "local", "--tag", "arm64-only")
+        self.assertEqual(r.returncode, 1, r.stdout[-2000:] + r.stderr[-2000:])
+        self.assertIn("not linux/amd64", r.stderr)
+        self.assertNotIn("applying infra/service", r.stdout)
+        self.assertUnchanged(r, before)
+
     def test_6_platform_not_applied_fails_clearly(self):
         # An env whose platform state does not exist (here: another state bucket).
         r = self.deploy("--env", "local", "--tag", TAG_A, TF_STATE_BUCKET="no-such-state-bucket")
