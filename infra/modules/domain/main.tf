@@ -30,7 +30,6 @@ resource "aws_acm_certificate" "this" {
 
   domain_name       = var.domain_name
   validation_method = "DNS"
-  key_algorithm     = "EC_prime256v1"
   tags              = merge(var.tags, { Name = var.domain_name })
 
   options {
