@@ -24,8 +24,8 @@ _tfenv_main() {
       if [ -n "$place" ] && [ -d "$place/registry.terraform.io/hashicorp/aws" ]; then mirror=$place; break; fi
     done <<<"$places:"
   elif [ "$mirror" != none ] && [ ! -d "$mirror/registry.terraform.io" ]; then
-    echo "terraform-env: TF_PLUGIN_MIRROR=$mirror holds no registry.terraform.io/ folder;" \
-      "name a provider mirror (terraform providers mirror DIR makes one), or unset it (or set none) to install from the registry" >&2
+    echo "terraform-env: no offline provider mirror at TF_PLUGIN_MIRROR=$mirror (it must hold registry.terraform.io/;" \
+      "terraform providers mirror DIR makes one); unset it, or set none, to install from the registry" >&2
     return 1
   fi
   command -v terraform >/dev/null || { echo "terraform-env: terraform is not on PATH" >&2; return 1; }
