@@ -3,9 +3,9 @@
 #
 #   scripts/deploy.sh --env ENV --tag TAG        (make deploy ENV=dev TAG=<sha>)
 #
-# 1. checks: the env exists, TAG is a valid image tag, the platform is applied
-#    (its outputs, the ECS cluster), and ECR holds the image ENV's service
-#    will pull; any failure here exits before anything changes;
+# 1. checks: the env exists, TAG is a valid image tag, then scripts/preflight.sh
+#    (the platform is applied, ECR holds TAG for the task's CPU architecture,
+#    the roles and secrets exist); any failure here exits before anything changes;
 # 2. reads the tag deployed last from the SSM parameter (the rollback target);
 # 3. `terraform apply` of infra/service with -var image_tag=TAG: Terraform
 #    registers the task definition and waits for a stable service, so its
@@ -71,7 +71,6 @@ summary() {
     echo "| image tag | \`$tag\` |"
     echo "| previous tag | \`${prev:-none}\` |"
     [ -n "${image:-}" ] && echo "| image | \`$image\` |"
-    [ -n "${task_def:-}" ] && echo "| task definition | \`$task_def\` |"
     [ -n "${smoke_url:-}" ] && echo "| URL | $smoke_url |"
     echo "| duration | $(($(date +%s) - started)) s |"
     echo
@@ -94,43 +93,25 @@ fi
 
 tf() { "$root/scripts/tf.sh" "$@"; }
 
-prev="" image="" task_def="" smoke_url=""
+prev="" image="" smoke_url=""
 step "deploying image tag $tag to env $env"
 
 # ---- 1. checks (nothing changes before they all pass) ----------------------
-step "reading the platform's outputs (infra/platform, env $env)"
 errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
-if ! outputs=$(tf platform "$env" output -json 2>"$errors"); then
-  fail_early "cannot read the platform's Terraform outputs for env $env (is infra/platform applied there, and are AWS credentials set?): $(tail -n 5 "$errors")"
-fi
+step "preflight: platform, image for the task's architecture, roles, secrets (scripts/preflight.sh)"
+"$root/scripts/preflight.sh" --env "$env" --tag "$tag" 2>"$errors" ||
+  fail_early "$(grep -v '^preflight: [0-9]* check' "$errors" | sed 's/^preflight: FAIL  //')"
+outputs=$(tf platform "$env" output -json 2>"$errors") ||
+  fail_early "cannot read the platform's Terraform outputs for env $env: $(tail -n 5 "$errors")"
 out() { jq -r --arg k "$1" '.[$k].value // empty' <<<"$outputs"; }
 repo=$(out ecr_repository_name) cluster=$(out cluster_name) service=$(out service_name)
 param=$(out image_tag_parameter_name) region=$(out region) app_url=$(out app_url)
-for name in repo cluster service param region; do
-  [ -n "${!name}" ] || fail_early "the platform for env $env has no outputs (is infra/platform applied there?)"
-done
 export AWS_REGION=$region AWS_DEFAULT_REGION=$region
 aws_() { aws --output text "$@"; }
 
-# (DescribeServices also answers for the cluster: the deploy role needs no more.)
-if ! status=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].status' 2>&1); then
-  case "$status" in
-    *ClusterNotFound*) fail_early "ECS cluster '$cluster' not found in $region; apply infra/platform for env $env first" ;;
-    *) fail_early "cannot describe ECS service $service in cluster $cluster: $status" ;;
-  esac
-fi
-case "$status" in
-  ACTIVE) step "service $service in cluster $cluster is ACTIVE" ;;
-  None | INACTIVE) step "service $service does not exist yet in cluster $cluster: this deploy creates it" ;;
-  *) fail_early "ECS service '$service' in cluster '$cluster' is $status" ;;
-esac
-
 # Prints the digest of $1 in the repository, fails when it is not there.
 image_digest() { aws_ ecr describe-images --repository-name "$repo" --image-ids "imageTag=$1" --query 'imageDetails[0].imageDigest' 2>&1; }
-digest=$(image_digest "$tag") ||
-  fail_early "image tag '$tag' not found in ECR repository $repo (build and push it first): $digest"
-step "image $repo:$tag is in ECR ($digest)"
 
 if prev=$(aws_ ssm get-parameter --name "$param" --query Parameter.Value 2>&1); then
   # "none" is the value infra/platform creates the parameter with.
@@ -190,13 +171,10 @@ if [ "$env" = local ] && [ -n "${LOCAL_ECS_DIR:-}" ]; then
     rollback "the rolling deploy of $tag failed: its tasks never turned healthy (circuit breaker)"
 fi
 
-task_def=$(aws_ ecs describe-services --cluster "$cluster" --services "$service" --query 'services[0].taskDefinition' 2>&1) ||
-  rollback "cannot describe the service after the apply: $task_def"
-images=$(aws_ ecs describe-task-definition --task-definition "$task_def" --query 'taskDefinition.containerDefinitions[].image' 2>&1) ||
-  rollback "cannot describe task definition $task_def: $images"
-image=$(tr '\t' '\n' <<<"$images" | grep -m1 -- ":$tag\$" || true)
-[ -n "$image" ] || rollback "the service runs $task_def with image(s) $images, none with tag $tag"
-step "service runs $task_def ($image)"
+# The steady-state wait also ends after a circuit-breaker rollback: check.
+image=$("$root/scripts/service-check.sh" "$env" "$tag" 2>"$errors") ||
+  rollback "the service does not run what was applied: $(cat "$errors")"
+step "service $service runs $image"
 
 if [ "$smoke" = 1 ]; then
   step "smoke test: $smoke_url (/healthz, /version commit $tag)"

@@ -25,11 +25,14 @@ done
 curl_opts=(--silent --show-error --max-time "${CURL_TIMEOUT:-5}" --header "X-Request-Id: smoke-test-$$")
 [ "${SMOKE_INSECURE:-0}" = 1 ] && curl_opts+=(--insecure)
 
-body=$(mktemp)
-trap 'rm -f "$body"' EXIT
+body=$(mktemp) errors=$(mktemp)
+trap 'rm -f "$body" "$errors"' EXIT
 
-# GET $1 into $body; prints the HTTP status (000 when no answer).
-get() { curl "${curl_opts[@]}" --output "$body" --write-out '%{http_code}' "$url$1" 2>/dev/null || true; }
+# GET $1 into $body; prints the HTTP status (000 when no answer: curl's
+# reason, e.g. a certificate not valid for the URL's name, is kept in $errors).
+get() { curl "${curl_opts[@]}" --output "$body" --write-out '%{http_code}' "$url$1" 2>"$errors" || true; }
+# What to say about an answer: the status, or why there was none.
+answer() { if [ "$1" = 000 ]; then echo "no answer ($(tr -s '\n' ' ' <"$errors" | head -c 300))"; else echo "HTTP $1"; fi; }
 
 deadline=$(($(date +%s) + timeout))
 try=0 last=""
@@ -37,7 +40,7 @@ while :; do
   try=$((try + 1))
   health=$(get /healthz)
   if [ "$health" != 200 ]; then
-    last="/healthz answered HTTP $health"
+    last="/healthz answered $(answer "$health")"
   else
     code=$(get /version)
     commit=$(jq -r '.commit // empty' "$body" 2>/dev/null || true)
@@ -45,7 +48,7 @@ while :; do
       echo "smoke-test: pass after $try tries: $url/healthz 200, /version commit $commit"
       exit 0
     fi
-    last="/version answered HTTP $code with commit '${commit:-<none>}' (want '$expected'): $(head -c 300 "$body")"
+    last="/version answered $(answer "$code") with commit '${commit:-<none>}' (want '$expected'): $(head -c 300 "$body")"
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
     echo "smoke-test: FAIL after $try tries in ${timeout}s against $url: $last" >&2

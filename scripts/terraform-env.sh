@@ -1,36 +1,31 @@
 # shellcheck shell=bash
 # Source me: `source scripts/terraform-env.sh`.
-# Points Terraform at the offline provider mirror and a shared plugin cache:
-# writes build/terraform/cli.tfrc and exports TF_CLI_CONFIG_FILE,
+# Points Terraform at a provider mirror when there is one, and at a shared
+# plugin cache: writes build/terraform/cli.tfrc and exports TF_CLI_CONFIG_FILE,
 # TF_PLUGIN_CACHE_DIR, TF_IN_AUTOMATION and CHECKPOINT_DISABLE.
-# The mirror is TF_PLUGIN_MIRROR if set, else /opt/tf-plugins, else the folder
-# holding registry.terraform.io above any terraform-provider-aws_* binary.
-# With internet access and no mirror, set TF_PLUGIN_MIRROR=none to install
-# from the registry (the cache still applies).
-
+#
+# TF_PLUGIN_MIRROR  unset: the first of the known places that holds
+#                   registry.terraform.io/hashicorp/aws (TF_PLUGIN_MIRROR_SEARCH,
+#                   colon-separated; default /opt/tf-plugins and Terraform's
+#                   own local mirror folders), else the public registry;
+#                   a folder: that mirror (it must hold registry.terraform.io/);
+#                   none: the public registry.
+# A machine with internet access needs no setting; an offline one names its
+# mirror or keeps it in a known place. Nothing searches the filesystem.
 _tfenv_main() {
-  local root dir mirror found
+  local root dir mirror place places
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd) || return 1
   dir="${TF_ENV_DIR:-$root/build/terraform}"
   mirror="${TF_PLUGIN_MIRROR:-}"
   if [ -z "$mirror" ]; then
-    if [ -d /opt/tf-plugins/registry.terraform.io ]; then
-      mirror=/opt/tf-plugins
-    else
-      found=$(find / -xdev \( -path /proc -o -path /sys -o -path "$root" \) -prune -o \
-        -name 'terraform-provider-aws_*' -type f -print -quit 2>/dev/null)
-      # <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/<binary>
-      [ -n "$found" ] && mirror=$(cd "$(dirname "$found")/../../../../.." && pwd)
-    fi
-  fi
-  if [ -n "${TF_PLUGIN_MIRROR:-}" ] && [ "$mirror" != none ] && [ ! -d "$mirror/registry.terraform.io" ]; then
-    echo "terraform-env: no offline provider mirror at TF_PLUGIN_MIRROR=$mirror (it must hold registry.terraform.io/)" >&2
-    return 1
-  fi
-  if [ "$mirror" != none ] && [ ! -d "$mirror/registry.terraform.io" ]; then
-    echo "terraform-env: no offline provider mirror found (looked for /opt/tf-plugins and any" \
-      "terraform-provider-aws_* binary); set TF_PLUGIN_MIRROR=<folder holding registry.terraform.io>," \
-      "or TF_PLUGIN_MIRROR=none to install from the registry" >&2
+    mirror=none
+    places=${TF_PLUGIN_MIRROR_SEARCH:-/opt/tf-plugins:/usr/local/share/terraform/plugins:/usr/share/terraform/plugins:${HOME:-/root}/.terraform.d/plugins}
+    while IFS= read -r -d : place; do
+      if [ -n "$place" ] && [ -d "$place/registry.terraform.io/hashicorp/aws" ]; then mirror=$place; break; fi
+    done <<<"$places:"
+  elif [ "$mirror" != none ] && [ ! -d "$mirror/registry.terraform.io" ]; then
+    echo "terraform-env: no offline provider mirror at TF_PLUGIN_MIRROR=$mirror (it must hold registry.terraform.io/;" \
+      "terraform providers mirror DIR makes one); unset it, or set none, to install from the registry" >&2
     return 1
   fi
   command -v terraform >/dev/null || { echo "terraform-env: terraform is not on PATH" >&2; return 1; }

@@ -18,6 +18,8 @@
 #   bootstrap: -var-file=infra/envs/<env>.bootstrap.tfvars (if present)
 #              -var state_bucket_name=<bucket> -var region=<region>; its state is local, in
 #              ${TF_WORK_DIR}/bootstrap-<env>.tfstate;
+# - for plan/apply/destroy/import/refresh adds -lock-timeout=$TF_LOCK_TIMEOUT
+#   (default 0s): the workflows wait for each other's state lock instead of failing;
 # - env "local" is the emulator: it refuses to run unless AWS_ENDPOINT_URL is set
 #   (it sources ${EMULATOR_DIR:-build/emulator}/env when that exists), so it can
 #   never touch a real account.
@@ -36,6 +38,8 @@ envs="$root/infra/envs"
 backend_file="$envs/$env.s3.tfbackend"
 [ -f "$envs/$env.tfvars" ] || die "unknown env '$env': no infra/envs/$env.tfvars (envs: $(cd "$envs" && ls -- *.tfvars | sed 's/\.tfvars$//' | grep -v '\.' | tr '\n' ' '))"
 [ -f "$backend_file" ] || die "no backend config infra/envs/$env.s3.tfbackend"
+lock_timeout=${TF_LOCK_TIMEOUT:-0s}
+[[ "$lock_timeout" =~ ^[0-9]+[smh]$ ]] || die "TF_LOCK_TIMEOUT must be a duration like 30s, 20m or 1h (got '$lock_timeout')"
 
 # shellcheck source=scripts/terraform-env.sh
 source "$root/scripts/terraform-env.sh"
@@ -76,16 +80,19 @@ fi
 
 extra=()
 case "$cmd" in
+  plan | apply | destroy | import | refresh) extra=(-lock-timeout="$lock_timeout") ;;
+esac
+case "$cmd" in
   plan | apply | destroy | import | refresh | console)
     case "$stack" in
-      platform) extra=(-var-file="$envs/$env.tfvars" -var "state_bucket=$bucket") ;;
-      service) extra=(-var "environment=$env" -var "state_bucket=$bucket" -var "state_region=$region") ;;
+      platform) extra+=(-var-file="$envs/$env.tfvars" -var "state_bucket=$bucket") ;;
+      service) extra+=(-var "environment=$env" -var "state_bucket=$bucket" -var "state_region=$region") ;;
       function)
         [ -f "$envs/$env.function.tfvars" ] || die "no infra/envs/$env.function.tfvars (the function's settings for env $env)"
-        extra=(-var-file="$envs/$env.function.tfvars" -var "environment=$env")
+        extra+=(-var-file="$envs/$env.function.tfvars" -var "environment=$env")
         ;;
       bootstrap)
-        [ -f "$envs/$env.bootstrap.tfvars" ] && extra=(-var-file="$envs/$env.bootstrap.tfvars")
+        [ -f "$envs/$env.bootstrap.tfvars" ] && extra+=(-var-file="$envs/$env.bootstrap.tfvars")
         extra+=(-var "state_bucket_name=$bucket" -var "region=$region")
         ;;
     esac

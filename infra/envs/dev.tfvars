@@ -8,7 +8,7 @@ enable_vpc_endpoints = false
 enable_flow_logs     = true
 
 enable_alb   = true
-enable_https = false # set true with certificate_arn = "arn:aws:acm:..."
+enable_https = false # with domain_name + hosted_zone_id: see envs/prod.tfvars
 enable_waf   = true
 
 enable_database = false

@@ -10,9 +10,17 @@ interface_endpoints_extra = ["secretsmanager", "ssm"]
 enable_flow_logs          = true
 flow_logs_retention_days  = 90
 
-enable_alb              = true
-enable_https            = true
-certificate_arn         = "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000" # your certificate
+enable_alb = true
+# HTTPS needs a name a certificate can cover (never the ALB's own DNS name).
+# Set your name and the Route 53 public zone that holds it, then enable_https:
+# an ACM certificate is requested and validated in that zone, an alias record
+# points the name at the ALB, app_url becomes https://<domain_name> and every
+# deploy smoke-tests it with certificate verification. (A certificate you
+# already have: certificate_arn instead of hosted_zone_id, DNS is then yours.)
+# Until then prod serves plain HTTP on the ALB's name: set these before real traffic.
+domain_name             = null # e.g. "app.example.com"
+hosted_zone_id          = null # e.g. "Z0123456789ABCDEFGHIJ"
+enable_https            = false
 alb_access_logs         = true
 alb_deletion_protection = true
 enable_waf              = true

@@ -26,8 +26,16 @@ resource "terraform_data" "flag_checks" {
       error_message = "enable_waf needs enable_alb (the web ACL protects the ALB)."
     }
     precondition {
-      condition     = !var.enable_https || (var.enable_alb && var.certificate_arn != null)
-      error_message = "enable_https needs enable_alb and certificate_arn."
+      condition     = !var.enable_https || (var.enable_alb && var.domain_name != null && (var.certificate_arn != null || var.hosted_zone_id != null))
+      error_message = "enable_https needs enable_alb, domain_name (a certificate cannot cover the ALB's own DNS name, so clients could not verify it), and hosted_zone_id (a new ACM certificate validated in Route 53) or certificate_arn (yours, covering domain_name)."
+    }
+    precondition {
+      condition     = var.domain_name == null || var.enable_alb
+      error_message = "domain_name needs enable_alb (the name points at the ALB)."
+    }
+    precondition {
+      condition     = var.hosted_zone_id == null || var.domain_name != null
+      error_message = "hosted_zone_id needs domain_name (the name to create in the zone)."
     }
     precondition {
       condition     = var.nat_mode != "none" || var.enable_vpc_endpoints
@@ -123,13 +131,38 @@ module "load_balancer" {
   public_subnet_ids          = module.network.public_subnet_ids
   container_port             = local.container_port
   health_check_path          = "/readyz"
-  enable_https               = var.enable_https
-  certificate_arn            = var.certificate_arn
+  enable_https               = var.enable_https && (var.certificate_arn != null || local.manage_domain) # else flag_checks says why
+  certificate_arn            = local.certificate_arn
   ingress_cidr_blocks        = var.alb_ingress_cidr_blocks
   enable_access_logs         = var.alb_access_logs
   access_logs_force_destroy  = var.ecr_force_delete
   access_logs_enforce_tls    = var.alb_access_logs_enforce_tls
   enable_deletion_protection = var.alb_deletion_protection
+}
+
+# The service's name: an ACM certificate validated in Route 53 (unless one is
+# given) and an alias record to the ALB.
+module "domain" {
+  source = "../modules/domain"
+  count  = local.manage_domain ? 1 : 0
+
+  tags               = local.tags
+  domain_name        = var.domain_name
+  hosted_zone_id     = var.hosted_zone_id
+  create_certificate = var.enable_https && var.certificate_arn == null
+  alb_dns_name       = module.load_balancer[0].alb_dns_name
+  alb_zone_id        = module.load_balancer[0].alb_zone_id
+}
+
+locals {
+  manage_domain = var.enable_alb && var.domain_name != null && var.hosted_zone_id != null
+  # module.domain[0].<output>, never module.domain[*]: a whole-module reference
+  # would make the listener wait for the alias record, which waits for the ALB.
+  certificate_arn = var.certificate_arn != null ? var.certificate_arn : (local.manage_domain ? module.domain[0].certificate_arn : null)
+  # Only URLs a client can verify: https only with the domain the certificate covers.
+  app_url = !var.enable_alb ? null : (
+    var.domain_name != null ? "${var.enable_https ? "https" : "http"}://${var.domain_name}" : "http://${module.load_balancer[0].alb_dns_name}"
+  )
 }
 
 module "waf" {

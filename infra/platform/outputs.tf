@@ -31,8 +31,13 @@ output "alb_dns_name" {
 }
 
 output "app_url" {
-  description = "URL of the service through the ALB (null without an ALB)."
-  value       = var.enable_alb ? "${var.enable_https ? "https" : "http"}://${module.load_balancer[0].alb_dns_name}" : null
+  description = "URL of the service: https://<domain_name> with HTTPS, http://<domain_name> or http://<ALB DNS name> without (null without an ALB). What the deploy smoke-tests."
+  value       = local.app_url
+}
+
+output "certificate_arn" {
+  description = "Certificate of the HTTPS listener (null without HTTPS)."
+  value       = var.enable_https ? local.certificate_arn : null
 }
 
 output "image_tag_parameter_name" {

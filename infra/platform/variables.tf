@@ -178,16 +178,44 @@ variable "enable_alb" {
 }
 
 variable "enable_https" {
-  description = "HTTPS listener (TLS 1.3 policy) with certificate_arn, HTTP redirected to HTTPS."
+  description = "HTTPS listener (TLS 1.3 policy), HTTP redirected to HTTPS. Needs domain_name (an ALB's own DNS name cannot be in a certificate), and hosted_zone_id (a new ACM certificate, validated in Route 53) or certificate_arn (one you have, covering domain_name)."
   type        = bool
   default     = false
   nullable    = false
 }
 
-variable "certificate_arn" {
-  description = "ACM certificate of the HTTPS listener (required with enable_https)."
+variable "domain_name" {
+  description = "Name clients use for the service (e.g. app.example.com): app_url becomes <scheme>://domain_name. With hosted_zone_id, an alias record to the ALB is made in that zone; without, point the name at alb_dns_name yourself."
   type        = string
   default     = null
+
+  validation {
+    condition = var.domain_name == null || (length(coalesce(var.domain_name, "x")) <= 253 && can(regex(
+    "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$", coalesce(var.domain_name, "x"))))
+    error_message = "The domain_name must be a lowercase DNS name with at least two labels, such as \"app.example.com\" (no trailing dot, no wildcard)."
+  }
+}
+
+variable "hosted_zone_id" {
+  description = "Route 53 public hosted zone holding domain_name: gets the ACM certificate's validation records (when certificate_arn is null) and the alias record to the ALB."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.hosted_zone_id == null || can(regex("^[A-Z0-9]{1,32}$", coalesce(var.hosted_zone_id, "x")))
+    error_message = "The hosted_zone_id must be a Route 53 hosted zone ID such as \"Z0123456789ABCDEFGHIJ\" (without \"/hostedzone/\")."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate (issued or imported) covering domain_name, for the HTTPS listener; null with hosted_zone_id requests and validates a new one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", coalesce(var.certificate_arn, "x")))
+    error_message = "The certificate_arn must be an ACM certificate ARN such as \"arn:aws:acm:us-east-1:123456789012:certificate/<id>\"."
+  }
 }
 
 variable "alb_ingress_cidr_blocks" {

@@ -24,6 +24,11 @@ The rules (docs/pipeline.md, "Rules every workflow keeps"):
                         `steps.<id>.outputs.<name>` names an output it declares, its
                         `# vX` comment is the recorded version, and it does not run on a
                         Node.js that GitHub's runners no longer have
+Across workflows (a function (list of Workflow) -> list of messages):
+  own_concurrency_groups  no two workflows can share a concurrency group: a job
+                        joining a group cancels the one pending there, so a
+                        deploy could silently cancel a pending infrastructure
+                        apply (or the reverse)
 """
 from __future__ import annotations
 
@@ -266,6 +271,28 @@ RULES = [pinned_actions, read_only_top_level, job_timeouts, deploy_concurrency, 
          no_secrets_in_run, no_untrusted_in_run, checkout_no_creds, commands_exist, declared_inputs]
 
 
+def _group_prefixes(wf: Workflow):
+    """(where, literal prefix) of every concurrency group: the text before any ${{ }}."""
+    found = []
+    blocks = [("workflow", wf.data.get("concurrency"))] + [(f"job {n}", j.get("concurrency")) for n, j in wf.jobs()]
+    for where, conc in blocks:
+        group = conc.get("group") if isinstance(conc, dict) else conc
+        if group:
+            found.append((where, str(group).split("${{", 1)[0]))
+    return found
+
+
+def own_concurrency_groups(workflows: list[Workflow]) -> list[str]:
+    problems = []
+    groups = [(wf, where, prefix) for wf in workflows for where, prefix in _group_prefixes(wf)]
+    for i, (wf_a, where_a, a) in enumerate(groups):
+        for wf_b, where_b, b in groups[i + 1:]:
+            if wf_a.path != wf_b.path and (a.startswith(b) or b.startswith(a)):
+                problems.append(f"{wf_a.path} {where_a} and {wf_b.path} {where_b} can share a concurrency group "
+                                f"({a!r}, {b!r}): a job joining it cancels the other's pending job")
+    return problems
+
+
 def check(wf: Workflow) -> list[str]:
     return [f"{wf.path}: [{rule.__name__}] {msg}" for rule in RULES for msg in rule(wf)]
 
@@ -276,7 +303,8 @@ def workflow_files(root: Path = ROOT) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     files = [Path(a) for a in argv] or workflow_files()
-    problems = [p for f in files for p in check(Workflow.load(f))]
+    workflows = [Workflow.load(f) for f in files]
+    problems = [p for w in workflows for p in check(w)] + own_concurrency_groups(workflows)
     print("\n".join(problems) if problems else f"check_workflows: {len(files)} file(s) keep every rule")
     return 1 if problems else 0
 

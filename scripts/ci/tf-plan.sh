@@ -4,7 +4,8 @@
 #   scripts/ci/tf-plan.sh ENV
 # Runs with -lock=false: the plan role is read-only and cannot write the S3
 # lock file; a plan changes nothing, so it needs no lock. Exit 1 when a plan
-# fails (a plan with changes is a success).
+# fails (a plan with changes is a success). Before the first deploy
+# infra/service has no image to plan: it is skipped, with a line saying so.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 env=${1:?usage: scripts/ci/tf-plan.sh ENV}
@@ -16,6 +17,18 @@ max=60000 # characters of plan per root in the summary (GitHub allows 1 MiB per 
 status=0
 echo "## Terraform plan: \`$env\`" >>"$out"
 for stack in platform service; do
+  if [ "$stack" = service ]; then
+    if ! tag=$("$root/scripts/ci/deployed-tag.sh" "$env"); then
+      printf '\n### infra/service: **not planned**: the deployed image tag cannot be read (is infra/platform applied?)\n' >>"$out"
+      status=1
+      break
+    fi
+    if [ "$tag" = none ]; then
+      # shellcheck disable=SC2016  # backticks are Markdown
+      printf '\n### infra/service: skipped (no image deployed to `%s` yet; the first deploy creates the service)\n' "$env" >>"$out"
+      break
+    fi
+  fi
   echo "::group::plan $stack ($env)"
   "$root/scripts/tf.sh" "$stack" "$env" plan -lock=false -input=false -no-color \
     -detailed-exitcode -out="$work/$stack.tfplan" 2>&1 | tee "$work/$stack.log"

@@ -12,7 +12,7 @@ sys.path.insert(0, HERE)
 from tests.lib import runner  # noqa: E402
 
 SUITES = {
-    "workflows": ["test_workflows", "test_scripts"],
+    "workflows": ["test_workflows", "test_scripts", "test_terraform_env"],
     "deploy": ["test_smoke", "test_deploy"],
 }
 

@@ -119,6 +119,12 @@ class DeployPath(unittest.TestCase):
         return self.aws("ecs", "describe-services", "--cluster", o["cluster_name"],
                         "--services", o["service_name"])["services"][0]
 
+    def service_status(self):
+        o = self.outputs
+        services = self.aws("ecs", "describe-services", "--cluster", o["cluster_name"],
+                            "--services", o["service_name"])["services"]
+        return services[0]["status"] if services else None
+
     def task_definition(self, arn=None):
         arn = arn or self.service()["taskDefinition"]
         return self.aws("ecs", "describe-task-definition", "--task-definition", arn)["taskDefinition"]
@@ -143,7 +149,27 @@ class DeployPath(unittest.TestCase):
         self.assertEqual(self.service()["taskDefinition"], before, r.stdout)
         self.assertEqual(self.parameter(), TAG_B)
 
+    def ci_script(self, *args, **extra):
+        """A script of scripts/ci (what the workflows run) against this env."""
+        return subprocess.run([str(ROOT / "scripts/ci" / args[0]), *args[1:]], cwd=ROOT, capture_output=True,
+                              text=True, env={**self.env, **extra}, timeout=TF_TIMEOUT)
+
     # ---- the deploy path, in order --------------------------------------------
+    def test_0_infra_workflow_before_the_first_deploy_skips_the_service(self):
+        """infra.yml on main before any image: the service root is skipped, not failed."""
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = self.ci_script("tf-apply.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
+            text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("- infra/platform: applied", text)
+        self.assertIn("- infra/service: skipped, no image deployed to `local` yet", text)
+        with tempfile.NamedTemporaryFile("r") as summary:
+            r = self.ci_script("tf-plan.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
+            text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("### infra/service: skipped (no image deployed to `local` yet", text)
+        self.assertEqual(self.service_status(), None)
+
     def test_1_first_deploy_of_A_creates_the_service(self):
         r = self.deploy("--env", "local", "--tag", TAG_A)
         self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
@@ -181,6 +207,8 @@ class DeployPath(unittest.TestCase):
         # A's revision and B's differ in the image only.
         first = self.task_definition(f"{td['family']}:1")  # A: the first revision in a fresh emulator
         self.assertTrue(first["containerDefinitions"][0]["image"].endswith(":" + TAG_A))
+        # The previous revision stays registered: it is the rollback target.
+        self.assertEqual(first["status"], "ACTIVE", "deploying B deregistered A's task definition")
         strip = ("taskDefinitionArn", "revision", "registeredAt", "registeredBy", "status", "deregisteredAt")
         a = {k: v for k, v in first.items() if k not in strip}
         b = {k: v for k, v in td.items() if k not in strip}
@@ -208,6 +236,55 @@ class DeployPath(unittest.TestCase):
                 self.assertNotIn("applying infra/service", r.stdout)
                 self.assertUnchanged(r, before)
 
+    def push_index(self, tag, *archs):
+        """An OCI image index listing linux/<arch> images (what a multi-arch build pushes)."""
+        manifests = [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 2,
+                      "digest": "sha256:" + hashlib.sha256(f"{tag}-{a}".encode()).hexdigest(),
+                      "platform": {"os": "linux", "architecture": a}} for a in archs]
+        self.aws("ecr", "put-image", "--repository-name", self.outputs["ecr_repository_name"], "--image-tag", tag,
+                 "--image-manifest", json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                                                 "manifests": manifests}))
+
+    def preflight(self, *args, **extra_env):
+        return subprocess.run([str(ROOT / "scripts/preflight.sh"), *args], cwd=ROOT, capture_output=True, text=True,
+                              env={**self.env, **extra_env}, timeout=TF_TIMEOUT)
+
+    def test_5b_preflight_good_and_bad(self):
+        # envs/local.tfvars runs X86_64 tasks: the image must hold linux/amd64.
+        self.push_index("multi-arch", "amd64", "arm64")
+        self.push_index("arm64-only", "arm64")
+        r = self.preflight("--env", "local", "--tag", "multi-arch")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("is an index with linux/amd64", r.stdout)
+        self.assertIn("role hello-local-task-execution exists", r.stdout.replace("ok    ", ""))
+        self.assertIn("env local is ready", r.stdout)
+        # Without --tag: the tag deployed last (B, a single-platform manifest here).
+        r = self.preflight("--env", "local")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(f"deployed tag: {TAG_B}", r.stdout)
+
+        r = self.preflight("--env", "local", "--tag", "arm64-only")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("has platforms 'linux/arm64', not linux/amd64 which the task runs (cpu_architecture X86_64)",
+                      r.stderr)
+        r = self.preflight("--env", "local", "--tag", "f" * 40)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"image tag '{'f' * 40}' not found in ECR repository", r.stderr)
+        r = self.preflight("--env", "local", TF_STATE_BUCKET="no-such-state-bucket")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("apply infra/platform first", r.stderr)
+        r = self.preflight("--env", "local", "--tag", "a:b")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("usage: scripts/preflight.sh", r.stderr)
+
+        # deploy.sh runs it first: a wrong architecture changes nothing.
+        before = self.service()["taskDefinition"]
+        r = self.deploy("--env", "local", "--tag", "arm64-only")
+        self.assertEqual(r.returncode, 1, r.stdout[-2000:] + r.stderr[-2000:])
+        self.assertIn("not linux/amd64", r.stderr)
+        self.assertNotIn("applying infra/service", r.stdout)
+        self.assertUnchanged(r, before)
+
     def test_6_platform_not_applied_fails_clearly(self):
         # An env whose platform state does not exist (here: another state bucket).
         r = self.deploy("--env", "local", "--tag", TAG_A, TF_STATE_BUCKET="no-such-state-bucket")
@@ -234,10 +311,7 @@ class DeployPath(unittest.TestCase):
 
     def test_8_workflow_scripts(self):
         """What deploy.yml and infra.yml run, against the same env."""
-        def script(*args, **extra):
-            return subprocess.run([str(ROOT / "scripts/ci" / args[0]), *args[1:]], cwd=ROOT, capture_output=True,
-                                  text=True, env={**self.env, **extra}, timeout=TF_TIMEOUT)
-
+        script = self.ci_script
         r = script("image-target.sh", "local", TAG_B)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(f"image={self.outputs['ecr_repository_url']}:{TAG_B}\nexists=true", r.stdout)
@@ -259,6 +333,36 @@ class DeployPath(unittest.TestCase):
             text = summary.read()
         self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
         self.assertIn("- infra/service: applied", text)
+        self.assertIn(f"service runs `{self.outputs['ecr_repository_url']}:{TAG_B}`", text)
+        self.assertServing(TAG_B)
+
+    def test_8b_infra_apply_fails_when_the_circuit_breaker_rolled_back(self):
+        """The provider's steady-state wait returns after a rollback: tf-apply.sh must look."""
+        o = self.outputs
+        family = self.task_definition()["family"]
+        real = shutil.which("terraform", path=self.env.get("PATH"))
+        with tempfile.TemporaryDirectory() as fake:
+            # terraform as it behaves on AWS: the apply succeeds while ECS has
+            # rolled the service back to the previous revision (A's, revision 1).
+            Path(fake, "terraform").write_text(f"""#!/bin/bash
+"{real}" "$@"; rc=$?
+if [ $rc = 0 ] && [ "$1" = -chdir={ROOT}/infra/service ] && [ "$2" = apply ]; then
+  aws ecs update-service --cluster {o['cluster_name']} --service {o['service_name']} \\
+    --task-definition {family}:1 >/dev/null
+fi
+exit $rc
+""")
+            os.chmod(Path(fake, "terraform"), 0o755)
+            with tempfile.NamedTemporaryFile("r") as summary:
+                r = self.ci_script("tf-apply.sh", "local", GITHUB_STEP_SUMMARY=summary.name,
+                                   PATH=f"{fake}:{self.env['PATH']}")
+                text = summary.read()
+        self.assertEqual(r.returncode, 1, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn("rolled it back", r.stderr)
+        self.assertIn("**the service does not run it**", text)
+        # A plain apply puts B back (Terraform's state still says B).
+        r = self.tf("service", "apply", "-auto-approve", "-input=false", "-no-color")
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:])
         self.assertServing(TAG_B)
 
     def test_9_destroy(self):

@@ -7,7 +7,8 @@ import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = ["scripts/deploy.sh", "scripts/smoke-test.sh", "deps/setup-pipeline.sh",
+SCRIPTS = ["scripts/deploy.sh", "scripts/smoke-test.sh", "scripts/service-check.sh", "scripts/preflight.sh",
+           "deps/setup-pipeline.sh",
            *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scripts/ci").glob("*.sh"))]
 # Any AWS call would fail loudly: no credentials, an endpoint that refuses.
 NO_AWS = {**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x",
@@ -94,6 +95,23 @@ class SmokeInput(unittest.TestCase):
         r = run("scripts/smoke-test.sh", "http://127.0.0.1:9", "abc", env={**NO_AWS, "SMOKE_TIMEOUT": "soon"})
         self.assertEqual(r.returncode, 2)
         self.assertIn("SMOKE_TIMEOUT", r.stderr)
+
+
+class TfInput(unittest.TestCase):
+    def test_bad_lock_timeout_names_the_variable(self):
+        r = run("scripts/tf.sh", "platform", known_env(), "plan", env={**NO_AWS, "TF_LOCK_TIMEOUT": "soon"})
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("TF_LOCK_TIMEOUT must be a duration", r.stderr)
+
+
+class CiScriptInput(unittest.TestCase):
+    def test_usage_and_exit_2(self):
+        for script in ("scripts/ci/tf-apply.sh", "scripts/ci/deployed-tag.sh", "scripts/service-check.sh",
+                       "scripts/preflight.sh"):
+            with self.subTest(script=script):
+                r = run(script)
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertIn("usage:", r.stderr)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ class SmokeTest(unittest.TestCase):
         self.stub.stop()
         r, _ = smoke(url, timeout="1")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("HTTP 000", r.stderr)
+        self.assertIn("no answer (", r.stderr)
 
 
 class RealServer(unittest.TestCase):
@@ -164,6 +164,43 @@ class RealServer(unittest.TestCase):
         r, _ = smoke(f"http://127.0.0.1:{self.port}", "0" * 40, timeout="1")
         self.assertEqual(r.returncode, 1)
         self.assertIn(f"commit '{self.commit}'", r.stderr)
+
+
+class SmokeTls(unittest.TestCase):
+    """HTTPS: the certificate must be valid for the URL's name (what a client checks)."""
+
+    def setUp(self):
+        import ssl
+        import tempfile
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.cert, key = Path(self.tmp.name, "tls.crt"), Path(self.tmp.name, "tls.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                        "-keyout", str(key), "-out", str(self.cert)], check=True, capture_output=True)
+        self.stub = Stub()
+        self.addCleanup(self.stub.stop)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cert, key)
+        self.stub.socket = ctx.wrap_socket(self.stub.socket, server_side=True)
+        self.port = self.stub.server_address[1]
+
+    def smoke_tls(self, host, timeout="1", **extra):
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "SMOKE_TIMEOUT": timeout, "SMOKE_INTERVAL": "1",
+               "CURL_CA_BUNDLE": str(self.cert), **extra}
+        return subprocess.run([str(ROOT / "scripts/smoke-test.sh"), f"https://{host}:{self.port}", COMMIT],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    def test_passes_for_the_name_the_certificate_covers(self):
+        r = self.smoke_tls("localhost", timeout="30")  # passes at the first good answer
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_fails_for_a_name_the_certificate_does_not_cover(self):
+        # As https://<ALB DNS name> against a certificate for the domain would.
+        r = self.smoke_tls("127.0.0.1")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("no answer", r.stderr)
+        self.assertRegex(r.stderr, r"(?i)certificate|subject name|SSL")
 
 
 if __name__ == "__main__":

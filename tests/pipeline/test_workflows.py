@@ -171,6 +171,15 @@ class Rules(unittest.TestCase):
             "    concurrency:\n      group: deploy-prod\n      cancel-in-progress: false\n", "")
         self.assertRuleFails(cw.deploy_concurrency, no_group, "no concurrency group")
 
+    def test_own_concurrency_groups(self):
+        real = [cw.Workflow.load(p) for p in WORKFLOWS]
+        self.assertEqual(cw.own_concurrency_groups(real), [])
+        other = cw.Workflow.load("other.yml", self.DEPLOY.replace("group: deploy-prod",
+                                                                  "group: deploy-${{ inputs.environment }}"))
+        problems = cw.own_concurrency_groups([wf(self.DEPLOY), other])
+        self.assertTrue(problems)
+        self.assertIn("cancels the other's pending job", problems[0])
+
     def test_oidc_only_where_used(self):
         no_role = self.DEPLOY.replace(f"aws-actions/configure-aws-credentials@{CREDS_SHA}", f"actions/checkout@{SHA}")
         self.assertRuleFails(cw.oidc_only_where_used, no_role, "assumes no AWS role")
@@ -408,6 +417,9 @@ class Shape(unittest.TestCase):
         self.assertIn('scripts/deploy.sh --env "$DEPLOY_ENV" --tag "$DEPLOY_TAG"', runs)
         self.assertEqual(job["env"]["DEPLOY_TAG"], "${{ inputs.image_tag || github.sha }}")
         self.assertEqual(job["if"], "github.ref == 'refs/heads/main'")
+        # Smoke URL: the env's own SMOKE_URL variable, else the platform's app_url
+        # (https://<domain> when the env has one), for prod as for dev.
+        self.assertEqual(job["env"]["SMOKE_URL"], "${{ vars.SMOKE_URL }}")
 
     def test_infra_plans_each_env_and_applies_through_environments(self):
         jobs = self.wf["infra.yml"].data["jobs"]
@@ -416,8 +428,12 @@ class Shape(unittest.TestCase):
         self.assertIn("AWS_PLAN_ROLE_ARN", self.wf["infra.yml"].text)
         self.assertEqual((jobs["apply-dev"]["environment"], jobs["apply-prod"]["environment"]), ("dev", "prod"))
         self.assertEqual(jobs["apply-prod"]["needs"], "apply-dev")
-        # Same groups as deploy.yml: an apply and a deploy of one env never overlap.
-        self.assertEqual(jobs["apply-dev"]["concurrency"]["group"], "deploy-dev")
+        # Groups of their own (deploy.yml's would cancel a pending apply, or the
+        # reverse); Terraform's state lock, waited for, serializes the applies.
+        self.assertEqual(jobs["apply-dev"]["concurrency"]["group"], "infra-dev")
+        self.assertEqual(jobs["apply-prod"]["concurrency"]["group"], "infra-prod")
+        for name in ("deploy.yml", "infra.yml"):
+            self.assertRegex(self.wf[name].text, r"TF_LOCK_TIMEOUT: \d+m", name)
         on = self.on("infra.yml")
         self.assertIn("infra/**", on["pull_request"]["paths"])
 

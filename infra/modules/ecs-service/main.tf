@@ -79,6 +79,11 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = var.cpu_architecture
   }
 
+  # A new revision leaves the previous one ACTIVE: it stays a rollback target
+  # (scripts/deploy.sh re-applies the previous tag; an operator can point the
+  # service at it by hand), and the service never briefly names an INACTIVE one.
+  skip_destroy = true
+
   tags = var.tags
 
   lifecycle {
@@ -104,6 +109,11 @@ resource "aws_ecs_service" "this" {
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
   wait_for_steady_state              = var.wait_for_steady_state
+  # The AWS provider (5.x, capacityProviderStrategyCustomizeDiff) replaces the
+  # service on any capacity_provider_strategy change unless
+  # force_new_deployment is true: then a weight change is an in-place update
+  # rolled out as a normal deployment, not a delete + create (an outage).
+  force_new_deployment = true
   # Spread tasks evenly over the AZs again after an AZ outage or scale-in.
   availability_zone_rebalancing = "ENABLED"
 

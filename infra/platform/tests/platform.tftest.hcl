@@ -19,6 +19,9 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
   }
+  mock_data "aws_route53_zone" {
+    defaults = { name = "example.com.", private_zone = false }
+  }
 }
 
 variables {
@@ -64,6 +67,7 @@ run "everything_on" {
     enable_vpc_endpoints     = true
     enable_flow_logs         = true
     enable_https             = true
+    domain_name              = "app.example.com"
     certificate_arn          = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
     alb_access_logs          = true
     enable_database          = true
@@ -201,4 +205,104 @@ run "rejects_bad_capacity" {
   command = plan
   variables { service = { min_capacity = 3, max_capacity = 2 } }
   expect_failures = [var.service]
+}
+
+####  HTTPS only under a name a certificate can cover  ####
+
+run "https_with_domain_and_zone_gets_a_validated_certificate" {
+  command = plan
+
+  variables {
+    enable_https   = true
+    domain_name    = "app.example.com"
+    hosted_zone_id = "Z0123456789ABCDEFGHIJ"
+  }
+
+  assert {
+    condition     = length(module.domain) == 1 && output.app_url == "https://app.example.com"
+    error_message = "A domain and zone must give the certificate + alias, and app_url https://<domain>."
+  }
+}
+
+run "https_with_imported_certificate_and_own_dns" {
+  command = plan
+
+  variables {
+    enable_https    = true
+    domain_name     = "app.example.com"
+    certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  }
+
+  assert {
+    condition     = length(module.domain) == 0 && output.app_url == "https://app.example.com"
+    error_message = "With a certificate and no zone: no records made, app_url is still the certificate's name."
+  }
+}
+
+run "domain_without_https_is_plain_http_on_that_name" {
+  command = plan
+
+  variables {
+    domain_name    = "app.example.com"
+    hosted_zone_id = "Z0123456789ABCDEFGHIJ"
+  }
+
+  assert {
+    condition     = length(module.domain) == 1 && output.app_url == "http://app.example.com"
+    error_message = "A domain without HTTPS gets the alias record and an http URL."
+  }
+}
+
+run "rejects_https_on_the_alb_name" {
+  # https://<ALB DNS name> cannot be verified by any client: no certificate covers it.
+  command = plan
+  variables {
+    enable_https    = true
+    certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  }
+  expect_failures = [terraform_data.flag_checks]
+}
+
+run "rejects_https_without_certificate_or_zone" {
+  command = plan
+  variables {
+    enable_https = true
+    domain_name  = "app.example.com"
+  }
+  expect_failures = [terraform_data.flag_checks]
+}
+
+run "rejects_zone_without_domain" {
+  command = plan
+  variables {
+    hosted_zone_id = "Z0123456789ABCDEFGHIJ"
+  }
+  expect_failures = [terraform_data.flag_checks]
+}
+
+run "rejects_bad_domain_name" {
+  command = plan
+  variables {
+    domain_name = "https://app.example.com"
+  }
+  expect_failures = [var.domain_name]
+}
+
+run "rejects_bad_hosted_zone_id" {
+  command = plan
+  variables {
+    domain_name    = "app.example.com"
+    hosted_zone_id = "example.com"
+  }
+  expect_failures = [var.hosted_zone_id]
+}
+
+run "rejects_bad_certificate_arn" {
+  command = plan
+  variables {
+    domain_name     = "app.example.com"
+    enable_https    = true
+    certificate_arn = "my-cert"
+  }
+  expect_failures = [var.certificate_arn]
 }

@@ -85,6 +85,14 @@ run "defaults_are_hardened" {
     error_message = "Circuit breaker with rollback must be on."
   }
   assert {
+    condition     = aws_ecs_task_definition.this.skip_destroy == true
+    error_message = "A deploy must not deregister the previous task definition revision (skip_destroy): it is the rollback target."
+  }
+  assert {
+    condition     = aws_ecs_service.this.force_new_deployment == true
+    error_message = "force_new_deployment must be true: without it provider 5.x replaces the service (an outage) when capacity_provider_strategy changes (fargate_spot_weight)."
+  }
+  assert {
     condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 100 && aws_ecs_service.this.deployment_maximum_percent == 200
     error_message = "Deployments must keep 100% healthy and surge to 200%."
   }

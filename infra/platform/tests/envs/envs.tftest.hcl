@@ -20,6 +20,9 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
   }
+  mock_data "aws_route53_zone" {
+    defaults = { name = "example.com.", private_zone = false }
+  }
 }
 
 variables {

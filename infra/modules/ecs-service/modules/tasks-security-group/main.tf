@@ -1,5 +1,7 @@
 resource "aws_security_group" "tasks" {
-  name        = "${var.name}-tasks"
+  # name_prefix: create_before_destroy creates the replacement while the old
+  # group still holds its name; a fixed name would fail (duplicate).
+  name_prefix = "${var.name}-tasks-"
   description = "${var.name} tasks: in from the load balancer only, out to HTTPS and the database"
   vpc_id      = var.vpc_id
   tags        = merge(var.tags, { Name = "${var.name}-tasks" })

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name prefix (the group is <name>-tasks)."
+  description = "Name prefix (the group is <name>-tasks-<unique suffix>, tagged Name = <name>-tasks)."
   type        = string
 
   validation {

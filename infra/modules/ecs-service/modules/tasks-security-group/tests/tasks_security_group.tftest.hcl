@@ -36,6 +36,10 @@ run "ingress_only_from_the_alb" {
     condition     = aws_security_group.tasks.tags["Project"] == "hello" && aws_security_group.tasks.tags["Name"] == "hello-test-tasks"
     error_message = "Tags must be applied."
   }
+  assert {
+    condition     = aws_security_group.tasks.name_prefix == "hello-test-tasks-"
+    error_message = "The group needs name_prefix, not a fixed name: create_before_destroy makes the replacement while the old group still holds its name."
+  }
 }
 
 run "internal_cidrs_and_database_without_alb" {
