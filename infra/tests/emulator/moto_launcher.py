@@ -19,6 +19,9 @@
    Source and ignores the Source filter; the provider asks for Source=user,
    so a parameter group's settings look unset and every plan re-adds them.
    Parameters set through the API are marked "user" and the filter applied.
+5. IAM enforcement as AWS does it (resource ARNs, conditions, iam:PassRole,
+   GitHub's web-identity exchange): iam_enforcement.py. It is off until
+   `POST /moto-api/reset-auth` with body `0` turns it on.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
@@ -35,6 +38,8 @@ from moto.rds.responses import RDSResponse
 from moto.s3.models import FakeBucket
 from moto.s3.responses import S3Response
 from moto.server import main as moto_server_main
+
+import iam_enforcement
 
 _TAGS: dict[str, dict[str, str]] = {}  # resource ARN -> tags
 _LOCK = threading.Lock()
@@ -180,6 +185,7 @@ def install() -> None:
     ApplicationAutoScalingResponse.untag_resource = untag_resource
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
     ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
+    iam_enforcement.install()
 
 
 if __name__ == "__main__":
