@@ -3,10 +3,12 @@ APP_DIR := app
 APP_BUILD := $(BUILD_DIR)/app
 APP_NICE := nice -n 10
 APP_SOURCES = $(shell find $(APP_DIR)/src $(APP_DIR)/tests/unit $(APP_DIR)/fuzz -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
-# Version data for the binary (the container build passes its own).
+# Version data for the binary (the container build passes its own). The
+# commit is read at every build (app/cmake/version_info.cmake), not here: a
+# value given at configure time goes stale at the next commit. The empty
+# APP_COMMIT also clears one that an older makefile left in a build's cache.
 APP_VERSION ?= 0.0.0-dev
-APP_COMMIT ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-APP_CMAKE_VARS = -DAPP_VERSION="$(APP_VERSION)" -DAPP_COMMIT="$(APP_COMMIT)"
+APP_CMAKE_VARS = -DAPP_VERSION="$(APP_VERSION)" -DAPP_COMMIT=
 
 .PHONY: build app-build-asan app-build-debug app-build-tsan test-app-tsan fmt lint
 
@@ -65,6 +67,12 @@ test-app-unit: $(APP_BUILD)/release/build.ninja
 # The shipped binary is fully static and serves from an empty root filesystem.
 test-app-static: build
 	@bash app/tests/unit/static_test.sh $(APP_BUILD)/release/server
+
+# A rebuild after a new commit reports that commit (app/tests/build).
+TEST_SUITES += app-version
+.PHONY: test-app-version
+test-app-version: ## A local build's --version and /version report the commit it was built from
+	@nice -n 10 python3 app/tests/build/run.py
 
 # libFuzzer over the request path (Beast parser + router + serializer).
 # New inputs go to a scratch corpus; the committed seeds are read only.

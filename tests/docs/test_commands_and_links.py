@@ -1,6 +1,5 @@
-"""Every `make <target>` the docs name exists in the Makefile, and every
-relative link in README.md and docs/ resolves to a file in the repository."""
-import glob
+"""Every `make <target>` the Markdown names exists in the Makefile, and every
+relative link in it resolves to a file in the repository."""
 import os
 import re
 import shlex
@@ -16,9 +15,10 @@ LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
 def doc_files():
-    files = [os.path.join(ROOT, "README.md")]
-    files += sorted(glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True))
-    return [f for f in files if os.path.isfile(f)]
+    """Every Markdown file of the repository (tracked, or new and not ignored)."""
+    out = subprocess.run(["git", "-C", ROOT, "ls-files", "--cached", "--others", "--exclude-standard", "*.md"],
+                         capture_output=True, text=True, check=True).stdout
+    return sorted(f for f in (os.path.join(ROOT, name) for name in out.split()) if os.path.isfile(f))
 
 
 def make_targets_named(text):

@@ -1,25 +1,18 @@
 #!/usr/bin/env python3
-"""Runs one unittest module of this folder and ends with the line
-`N passed, N failed` that scripts/run-tests.sh sums. A skipped test counts
-as failed: these suites have no optional parts."""
+"""Runs one unittest module of this folder through the shared runner.
+
+    python3 app/tests/container/run_suite.py <test module> [-k PATTERN]
+"""
 import os
 import sys
-import unittest
 
-
-def main(module):
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    suite = unittest.defaultTestLoader.loadTestsFromName(module)
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=False).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.skipped) + len(result.unexpectedSuccesses)
-    # A failed setUpModule/setUpClass is an error without a test run.
-    passed = max(result.testsRun - failed, 0)
-    sys.stdout.flush()
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and result.testsRun > 0 else 1
-
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
+sys.path.insert(0, HERE)
+from tests.lib import runner  # noqa: E402
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: run_suite.py <test module>")
-    sys.exit(main(sys.argv[1]))
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        print("usage: run_suite.py <test module> [-k PATTERN]", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(runner.main([sys.argv[1]], sys.argv[2:]))

@@ -13,11 +13,14 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, ROOT)
+from tests.lib.ports import free_port  # noqa: E402,F401  (tests import it from here)
 SANITIZER_RE = re.compile(r"ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|runtime error:")
 
 
@@ -45,12 +48,6 @@ def base_env(extra=None):
         else:
             env[key] = str(value)
     return env
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_cli(args, env=None, timeout=10):
@@ -104,10 +101,13 @@ class Server:
     def logs(self):
         """Parsed stdout lines (lines that are not JSON objects are skipped;
         tests that need every line valid check raw_lines)."""
-        out = []
         with self._cond:
-            lines = list(self.raw_lines)
-        for raw in lines:
+            return self._parsed()
+
+    def _parsed(self):
+        """logs() for a caller that already holds self._cond."""
+        out = []
+        for raw in self.raw_lines:
             try:
                 obj = json.loads(raw.decode("utf-8"))
             except ValueError:
@@ -124,24 +124,13 @@ class Server:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                for o in self.logs_unlocked():
+                for o in self._parsed():
                     if pred(o):
                         return o
                 left = deadline - time.monotonic()
                 if left <= 0 or (self.proc.poll() is not None and not self._alive_readers()):
                     return None
                 self._cond.wait(min(left, 0.05))
-
-    def logs_unlocked(self):
-        out = []
-        for raw in self.raw_lines:
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-            except ValueError:
-                continue
-            if isinstance(obj, dict):
-                out.append(obj)
-        return out
 
     def _alive_readers(self):
         return any(t.is_alive() for t in self._threads)

@@ -1,72 +1,24 @@
-"""Runs the integration tests and ends with the line `N passed, N failed`.
+#!/usr/bin/env python3
+"""Runs the integration tests through the shared runner (tests/lib/runner.py).
 
-Usage: python3 app/tests/integration/run.py [-k PATTERN]
-A skipped test counts as failed (nothing here may be skipped), and so does
-an error in a class or module fixture.
+    python3 app/tests/integration/run.py [-k PATTERN]
 """
 import os
 import sys
-import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402  (puts the repository root on sys.path)
+from tests.lib import runner  # noqa: E402
 
 
-class CountingResult(unittest.TextTestResult):
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        self.passed = 0
-        self.failed_ids = set()
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.passed += 1
-
-    def _bad(self, test):
-        self.failed_ids.add(test.id())
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._bad(test)
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self._bad(test)
-
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self._bad(test)
-
-    def addUnexpectedSuccess(self, test):
-        super().addUnexpectedSuccess(test)
-        self._bad(test)
-
-    def addSubTest(self, test, subtest, err):
-        super().addSubTest(test, subtest, err)
-        if err is not None:
-            self._bad(test)
-
-
-def main():
-    sys.path.insert(0, HERE)
-    import harness
+def main(argv):
     try:
         print("server binary:", harness.server_bin())
     except RuntimeError as e:
-        print(f"integration: {e}")
-        print("0 passed, 1 failed")
-        return 1
-    argv = sys.argv[1:]
-    loader = unittest.TestLoader()
-    if len(argv) >= 2 and argv[0] == "-k":
-        loader.testNamePatterns = [f"*{argv[1]}*"]
-    suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
-    runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
-                                     resultclass=CountingResult)
-    result = runner.run(suite)
-    failed = len(result.failed_ids)
-    print(f"{result.passed} passed, {failed} failed")
-    return 1 if failed or result.passed == 0 else 0
+        return runner.abort(f"integration: {e}")
+    return runner.main(HERE, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
