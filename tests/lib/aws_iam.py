@@ -57,28 +57,9 @@ def assume_web_identity(endpoint: str, region: str, role_arn: str, sub: str, ses
 
 
 def with_credentials(env: dict, credentials: dict) -> dict:
-    """A copy of env (an emulator env) using these credentials instead of the admin's."""
+    """A copy of env (an emulator env) using these credentials instead of the admin's
+    (for Emulator.client(service, env=...) and for the scripts a role runs)."""
     merged = dict(env)
     merged.update(credentials)
     merged.pop("AWS_PROFILE", None)
     return merged
-
-
-def client(service: str, endpoint: str, region: str, credentials: dict):
-    """A boto3 client of the emulator signed with role credentials."""
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=credentials.get("AWS_SESSION_TOKEN"),
-    )
-
-
-def admin_env(env: dict) -> dict:
-    """env with the emulator's administrator credentials (test/test)."""
-    merged = {k: v for k, v in env.items() if k != "AWS_SESSION_TOKEN"}
-    merged.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
-    return merged
-
