@@ -13,8 +13,11 @@ moto (5.2.1) can check each request against the caller's policies once
 2. it treats an Allow whose condition does not hold as an explicit Deny, and
    supplies no condition keys. `evaluate` implements AWS's evaluation
    (explicit Deny wins, else any Allow, else implicit deny) with the keys
-   `s3:prefix` and `iam:PassedToService`; a condition on any other key is
-   treated as met (documented gap).
+   `s3:prefix`, `iam:PassedToService` and `aws:SecureTransport` (true: the
+   endpoint stands in for AWS's HTTPS one); a condition on any other key is
+   treated as met (documented gap). Bucket policies are evaluated the same
+   way (moto applied their Deny statements without conditions, so a
+   TLS-only policy locked everyone out).
 3. it never checks `iam:PassRole`: a role named in RegisterTaskDefinition,
    CreateFlowLogs or a DB instance's monitoring role is checked here.
 4. it rebuilds the signed query string from the decoded URL, so a value
@@ -44,7 +47,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 # The condition keys this emulator supplies; a condition on another key is
 # treated as met (AWS would evaluate it).
-KNOWN_CONDITION_KEYS = {"s3:prefix", "iam:passedtoservice"}
+KNOWN_CONDITION_KEYS = {"s3:prefix", "iam:passedtoservice", "aws:securetransport"}
+# The emulator's plain-HTTP endpoint stands in for AWS's HTTPS one.
+REQUEST_CONTEXT = {"aws:SecureTransport": "true"}
 OIDC_HOST = "token.actions.githubusercontent.com"
 
 Params = Callable[[str], Any]  # request parameter by name (None if absent)
@@ -171,9 +176,10 @@ def passed_roles(service: str, action: str, params: Params) -> list[tuple[str, s
 
 def condition_context(service: str, action: str, query: dict[str, list[str]]) -> dict[str, str]:
     """Condition keys of the request that the emulator supplies."""
+    context = dict(REQUEST_CONTEXT)
     if service == "s3" and action == "ListBucket" and "prefix" in query:
-        return {"s3:prefix": query["prefix"][0]}
-    return {}
+        context["s3:prefix"] = query["prefix"][0]
+    return context
 
 
 ####  Policy evaluation (AWS's order: explicit Deny, then Allow, else implicit deny)  ####
@@ -189,6 +195,7 @@ def _matches(patterns: Any, value: str, ignore_case: bool = False) -> bool:
 
 
 _OPERATORS: dict[str, Callable[[str, str], bool]] = {
+    "Bool": lambda want, got: want.lower() == got.lower(),
     "StringEquals": lambda want, got: want == got,
     "StringNotEquals": lambda want, got: want != got,
     "StringEqualsIgnoreCase": lambda want, got: want.lower() == got.lower(),
@@ -347,7 +354,7 @@ def _authorize(response: Any, iam_request: Any, resource: str) -> None:
         if evaluate(documents, action, arn, context) != "allow":
             deny(action, arn)
     for role_arn, to_service in passed_roles(service, name, params):
-        if evaluate(documents, "iam:PassRole", role_arn, {"iam:PassedToService": to_service}) != "allow":
+        if evaluate(documents, "iam:PassRole", role_arn, {**REQUEST_CONTEXT, "iam:PassedToService": to_service}) != "allow":
             deny("iam:PassRole", role_arn)
 
 
@@ -358,6 +365,7 @@ def install() -> None:
     from moto.iam import access_control
     from moto.iam.models import iam_backends
     from moto.iam.utils import REQUIRE_RESOURCE_ACCESS_POLICIES_CHECK
+    from moto.s3.models import FakeBucket
     from moto.sts.exceptions import STSClientError
     from moto.sts.responses import TokenResponse
     from moto.utilities.utils import get_partition
@@ -411,6 +419,15 @@ def install() -> None:
             raise STSClientError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
         return original_web_identity(self)
 
+    def bucket_permission(self: Any, action: str, resource: str) -> Any:
+        from moto.iam.access_control import PermissionResult
+
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        verdict = evaluate([json.loads(self.policy)], action, resource, REQUEST_CONTEXT)
+        return {"deny": PermissionResult.DENIED, "allow": PermissionResult.PERMITTED}.get(verdict, PermissionResult.NEUTRAL)
+
+    FakeBucket.get_permission = bucket_permission
     access_control.IAMRequestBase._create_aws_request = create_aws_request
     ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize
     TokenResponse.assume_role_with_web_identity = assume_role_with_web_identity

@@ -136,6 +136,12 @@ class Evaluation(unittest.TestCase):
         # A known key that the request lacks: StringEquals does not hold.
         self.assertEqual(iam.evaluate([POLICY], "s3:ListBucket", "arn:aws:s3:::b", {}), "implicit")
 
+    def test_tls_only_bucket_policy_lets_https_requests_in(self):
+        tls_only = {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*",
+                                   "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+        self.assertEqual(iam.evaluate([tls_only], "s3:GetObject", "arn:aws:s3:::b/k", iam.REQUEST_CONTEXT), "implicit")
+        self.assertEqual(iam.evaluate([tls_only], "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "false"}), "deny")
+
     def test_pass_role_condition(self):
         role = "arn:aws:iam::123456789012:role/task"
         self.assertEqual(iam.evaluate([POLICY], "iam:PassRole", role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"}), "allow")
