@@ -15,7 +15,7 @@ moto (5.2.1) can check each request against the caller's policies once
    (explicit Deny wins, else any Allow, else implicit deny) with the keys
    `s3:prefix`, `iam:PassedToService` and `aws:SecureTransport` (true: the
    endpoint stands in for AWS's HTTPS one); a condition on any other key is
-   treated as met (documented gap). Bucket policies are evaluated the same
+   treated as met in an Allow and as not met in a Deny (documented gap). Bucket policies are evaluated the same
    way (moto applied their Deny statements without conditions, so a
    TLS-only policy locked everyone out).
 3. it never checks `iam:PassRole`: a role named in RegisterTaskDefinition,
@@ -46,7 +46,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 # The condition keys this emulator supplies; a condition on another key is
-# treated as met (AWS would evaluate it).
+# treated as met in an Allow, not met in a Deny (AWS would evaluate it).
 KNOWN_CONDITION_KEYS = {"s3:prefix", "iam:passedtoservice", "aws:securetransport"}
 # The emulator's plain-HTTP endpoint stands in for AWS's HTTPS one.
 REQUEST_CONTEXT = {"aws:SecureTransport": "true"}
@@ -208,7 +208,9 @@ _OPERATORS: dict[str, Callable[[str, str], bool]] = {
 }
 
 
-def _condition_holds(conditions: dict, context: dict[str, str]) -> bool:
+def _condition_holds(conditions: dict, context: dict[str, str], unknown_holds: bool = True) -> bool:
+    """Whether every condition holds. A key the emulator cannot supply counts as
+    `unknown_holds` (an Allow: met; a Deny: not met), a documented gap."""
     ctx = {k.lower(): v for k, v in context.items()}
     for operator, keys in conditions.items():
         if_exists = operator.endswith("IfExists")
@@ -216,7 +218,9 @@ def _condition_holds(conditions: dict, context: dict[str, str]) -> bool:
         for key, wanted in keys.items():
             key = key.lower()
             if key not in KNOWN_CONDITION_KEYS and key not in ctx:
-                continue  # a key the emulator cannot supply: treated as met (documented gap)
+                if not unknown_holds:
+                    return False
+                continue
             if name == "Null":
                 if (str(wanted).lower() == "true") != (key not in ctx):
                     return False
@@ -244,7 +248,7 @@ def statement_applies(statement: dict, action: str, resource: str, context: dict
         return False
     if "NotResource" in statement and _matches(statement["NotResource"], resource):
         return False
-    return _condition_holds(statement.get("Condition") or {}, context)
+    return _condition_holds(statement.get("Condition") or {}, context, unknown_holds=statement.get("Effect") != "Deny")
 
 
 def evaluate(documents: Iterable[dict], action: str, resource: str, context: dict[str, str] | None = None) -> str:

@@ -12,6 +12,9 @@
    enableECSManagedTags and
    availabilityZoneRebalancing (UpdateService keeps them), so every plan
    would replace the service. This stores them on the created service.
+   moto reports MOTO_ECS_SERVICE_RUNNING tasks running for every service;
+   MOTO_ECS_SERVICE_RUNNING=desired reports each service's desired count, so
+   services of different sizes (dev 1, prod 2) all become steady.
 3. moto's S3 lifecycle drops NoncurrentVersionExpiration.NewerNoncurrentVersions,
    so the provider waits (3 minutes, then fails) for the rule it wrote to
    read back. This keeps the value and returns it.
@@ -27,6 +30,7 @@ Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
 
 import json
+import os
 import sys
 import threading
 
@@ -127,6 +131,10 @@ def create_service(self: EC2ContainerServiceResponse) -> ActionResult:
         if value is not None:
             # The serializer reads snake_case attributes (as UpdateService sets them).
             setattr(service, camelcase_to_underscores(field), value)
+    if os.environ.get("MOTO_ECS_SERVICE_RUNNING") == "desired":
+        service.running_count, service.pending_count = service.desired_count, 0
+        for deployment in service.deployments:
+            deployment.update(runningCount=service.desired_count, pendingCount=0, rolloutState="COMPLETED")
     return result
 
 

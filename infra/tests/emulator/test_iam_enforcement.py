@@ -142,6 +142,13 @@ class Evaluation(unittest.TestCase):
         self.assertEqual(iam.evaluate([tls_only], "s3:GetObject", "arn:aws:s3:::b/k", iam.REQUEST_CONTEXT), "implicit")
         self.assertEqual(iam.evaluate([tls_only], "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "false"}), "deny")
 
+    def test_unknown_condition_key_allows_but_never_denies(self):
+        tagged = {"Statement": [
+            {"Effect": "Allow", "Action": "ec2:*", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/Env": "dev"}}},
+            {"Effect": "Deny", "Action": "ec2:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceTag/Env": "dev"}}},
+        ]}
+        self.assertEqual(iam.evaluate([tagged], "ec2:CreateVpc", "*"), "allow")
+
     def test_pass_role_condition(self):
         role = "arn:aws:iam::123456789012:role/task"
         self.assertEqual(iam.evaluate([POLICY], "iam:PassRole", role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"}), "allow")
