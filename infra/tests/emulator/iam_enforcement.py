@@ -25,7 +25,12 @@ moto (5.2.1) can check each request against the caller's policies once
    prefix=env:/`) fails with SignatureDoesNotMatch; the query is re-encoded
    as SigV4 does, so that request gets the AccessDenied (or success) AWS
    gives. (Terraform 1.7+ ignores AccessDenied on that listing.)
-5. it answers an unsigned AssumeRoleWithWebIdentity with a 500 once
+5. its S3 action names are not all IAM's: HEAD of a bucket is `s3:ListBucket`
+   on AWS, and subresources it does not map (encryption, ownership
+   controls, object lock, replication, request payment, public access
+   block) fall to ListBucket/CreateBucket. `s3_iam_action` names them as
+   IAM does.
+6. it answers an unsigned AssumeRoleWithWebIdentity with a 500 once
    enforcement is on, and checks no trust condition. AWS needs no signature
    for it and checks the role's trust policy against the token's claims;
    here the token's claims are read without verifying its signature (moto
@@ -180,6 +185,40 @@ def condition_context(service: str, action: str, query: dict[str, list[str]]) ->
     if service == "s3" and action == "ListBucket" and "prefix" in query:
         context["s3:prefix"] = query["prefix"][0]
     return context
+
+
+# IAM's action for a bucket subresource, by HTTP method (moto maps only some).
+_S3_BUCKET_SUBRESOURCES = {
+    "GET": {
+        "encryption": "GetEncryptionConfiguration", "ownershipControls": "GetBucketOwnershipControls",
+        "object-lock": "GetBucketObjectLockConfiguration", "replication": "GetReplicationConfiguration",
+        "requestPayment": "GetBucketRequestPayment", "publicAccessBlock": "GetBucketPublicAccessBlock",
+        "policyStatus": "GetBucketPolicyStatus", "public_access_block": "GetBucketPublicAccessBlock",
+    },
+    "PUT": {
+        "encryption": "PutEncryptionConfiguration", "ownershipControls": "PutBucketOwnershipControls",
+        "object-lock": "PutBucketObjectLockConfiguration", "replication": "PutReplicationConfiguration",
+        "requestPayment": "PutBucketRequestPayment", "publicAccessBlock": "PutBucketPublicAccessBlock",
+        "public_access_block": "PutBucketPublicAccessBlock",
+    },
+    "DELETE": {
+        "encryption": "PutEncryptionConfiguration", "ownershipControls": "PutBucketOwnershipControls",
+        "replication": "PutReplicationConfiguration", "publicAccessBlock": "PutBucketPublicAccessBlock",
+        "public_access_block": "PutBucketPublicAccessBlock",
+    },
+}
+
+
+def s3_iam_action(resource_type: str, method: str, query: Iterable[str], moto_action: str) -> str:
+    """The IAM action AWS authorizes an S3 request as (moto's name when it agrees)."""
+    if resource_type != "BUCKET":
+        return moto_action
+    if method == "HEAD":
+        return "ListBucket"
+    for key in query:
+        if key in _S3_BUCKET_SUBRESOURCES.get(method, {}):
+            return _S3_BUCKET_SUBRESOURCES[method][key]
+    return moto_action
 
 
 ####  Policy evaluation (AWS's order: explicit Deny, then Allow, else implicit deny)  ####
@@ -370,6 +409,7 @@ def install() -> None:
     from moto.iam.models import iam_backends
     from moto.iam.utils import REQUIRE_RESOURCE_ACCESS_POLICIES_CHECK
     from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
     from moto.sts.exceptions import STSClientError
     from moto.sts.responses import TokenResponse
     from moto.utilities.utils import get_partition
@@ -431,6 +471,13 @@ def install() -> None:
         verdict = evaluate([json.loads(self.policy)], action, resource, REQUEST_CONTEXT)
         return {"deny": PermissionResult.DENIED, "allow": PermissionResult.PERMITTED}.get(verdict, PermissionResult.NEUTRAL)
 
+    original_set_action = S3Response._set_action
+
+    def set_action(self: Any, resource_type: str, method: str, querystring: dict) -> None:
+        original_set_action(self, resource_type, method, querystring)
+        self.data["Action"] = s3_iam_action(resource_type, method, querystring, self.data["Action"])
+
+    S3Response._set_action = set_action
     FakeBucket.get_permission = bucket_permission
     access_control.IAMRequestBase._create_aws_request = create_aws_request
     ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate_and_authorize

@@ -93,6 +93,13 @@ class ResourceArns(unittest.TestCase):
         )
         self.assertEqual(iam.passed_roles("ecs", "UpdateService", params(executionRoleArn="arn:x")), [])
 
+    def test_s3_actions_named_as_iam_names_them(self):
+        self.assertEqual(iam.s3_iam_action("BUCKET", "HEAD", {}, "HeadBucket"), "ListBucket")
+        self.assertEqual(iam.s3_iam_action("BUCKET", "GET", {"encryption": [""]}, "ListBucket"), "GetEncryptionConfiguration")
+        self.assertEqual(iam.s3_iam_action("BUCKET", "PUT", {"ownershipControls": [""]}, "CreateBucket"), "PutBucketOwnershipControls")
+        self.assertEqual(iam.s3_iam_action("BUCKET", "GET", {"list-type": ["2"]}, "ListBucket"), "ListBucket")
+        self.assertEqual(iam.s3_iam_action("KEY", "GET", {}, "GetObject"), "GetObject")
+
     def test_query_reencoded_as_sigv4(self):
         self.assertEqual(
             iam.canonical_query_path("/b?list-type=2&prefix=env:/&encoding-type=url"),
