@@ -1,6 +1,12 @@
 """The README's "Deploying to AWS from zero", rehearsed in the emulator for dev
 AND prod in one account, as the pipeline's own roles with IAM enforced.
 
+It runs in a scratch copy of infra/ and scripts/ where, as README step 1
+tells a user, the env files are edited: prod's `certificate_arn` becomes a
+self-signed certificate imported into the emulator's ACM (prod has HTTPS on;
+the placeholder ARN does not exist, and an ALB listener cannot be created
+without it). PROD_TFVARS below is the one place to change that.
+
 As an administrator (test/test): bootstrap dev and prod (`scripts/tf.sh
 bootstrap ENV apply`), apply both platforms (`scripts/tf.sh platform ENV
 apply`; dev creates the account's GitHub OIDC provider, prod looks it up).
@@ -21,6 +27,9 @@ the end, also on failure.
 
 import json
 import os
+import re
+import shutil
+import subprocess
 import tempfile
 import time
 import unittest
@@ -32,6 +41,44 @@ REPOSITORY = "my-org/hello-server"  # github_repository of dev.tfvars and prod.t
 ENVS = ("dev", "prod")
 TAGS = ("1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222")
 TIMES: list[tuple[str, float]] = []
+
+
+def self_signed_certificate(work: str) -> tuple[bytes, bytes]:
+    """A throwaway certificate (openssl: the offline mirror has no tls provider)."""
+    key, crt = os.path.join(work, "tls.key"), os.path.join(work, "tls.crt")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=hello.prod.test", "-keyout", key, "-out", crt], check=True, capture_output=True)
+    with open(crt, "rb") as c, open(key, "rb") as k:
+        return c.read(), k.read()
+
+
+def prod_tfvars(emu: emulator.Emulator, work: str) -> dict[str, str]:
+    """What README step 1 has a user set in envs/prod.tfvars, as HCL values."""
+    cert, key = self_signed_certificate(work)
+    arn = emu.client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+    return {"certificate_arn": json.dumps(arn)}
+
+
+def edit_tfvars(path: str, values: dict[str, str]) -> None:
+    """Sets `name = value` lines of a tfvars file (appended when absent)."""
+    with open(path) as f:
+        text = f.read()
+    for name, value in values.items():
+        line = f"{name} = {value}"
+        text, found = re.subn(rf"(?m)^{name}\s*=.*$", line, text)
+        if not found:
+            text += f"\n{line}\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def scratch_copy(work: str) -> str:
+    """infra/ and scripts/ copied (without Terraform working dirs): the tree the rehearsal edits and runs."""
+    tree = os.path.join(work, "repo")
+    ignore = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl.bak", "*.tfstate*")
+    for part in ("infra", "scripts"):
+        shutil.copytree(os.path.join(ROOT, part), os.path.join(tree, part), ignore=ignore, symlinks=True)
+    return tree
 
 
 def fake_manifest() -> str:
@@ -63,7 +110,16 @@ class Rehearsal(unittest.TestCase):
         cls.emu = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="desired")
         cls.emu.start()
         try:
+            cls.tree = scratch_copy(cls.work)
+            edit_tfvars(os.path.join(cls.tree, "infra", "envs", "prod.tfvars"), prod_tfvars(cls.emu, cls.work))
             cls.emu.env["TF_WORK_DIR"] = os.path.join(cls.work, "tf")
+            # Its own CLI config (steps run in parallel), the shared plugin cache.
+            env_dir = os.path.join(cls.work, "terraform")
+            shared_cache = os.path.join(ROOT, "build", "terraform", "plugin-cache")
+            os.makedirs(shared_cache, exist_ok=True)
+            os.makedirs(env_dir)
+            os.symlink(shared_cache, os.path.join(env_dir, "plugin-cache"))
+            cls.emu.env["TF_ENV_DIR"] = env_dir
             cls.admin_setup()
         except BaseException:
             cls.emu.stop()
@@ -97,14 +153,15 @@ class Rehearsal(unittest.TestCase):
         env = aws_iam.with_credentials(cls.emu.env, creds) if creds else dict(cls.emu.env)
         env.update(extra)
         log = os.path.join(cls.work, f"{name}.log")
-        return procs.run(args, env=env, log_path=log, check=check, timeout=900)
+        return procs.run(args, env=env, log_path=log, check=check, timeout=900, cwd=cls.tree)
 
     @classmethod
     def tf(cls, *args, creds=None, check=True):
-        return cls.run_as(creds, [os.path.join(ROOT, "scripts", "tf.sh"), *args], "-".join(args[:3]), check=check)
+        return cls.run_as(creds, [os.path.join(cls.tree, "scripts", "tf.sh"), *args], "-".join(args[:3]), check=check)
 
     @classmethod
     def admin_setup(cls):
+        cls.tf("bootstrap", "dev", "version")  # the first init fills the plugin cache alone
         # README step 2, both envs at once (each waits about a minute on S3's
         # lifecycle consistency, not on the CPU).
         with ThreadPoolExecutor(len(ENVS)) as pool:
@@ -129,7 +186,7 @@ class Rehearsal(unittest.TestCase):
         return self.emu.client(service, env=self.creds[(env, role)])
 
     def deploy(self, env, tag, check=True):
-        return self.run_as(self.creds[(env, "deploy")], [os.path.join(ROOT, "scripts", "deploy.sh"), "--env", env, "--tag", tag],
+        return self.run_as(self.creds[(env, "deploy")], [os.path.join(self.tree, "scripts", "deploy.sh"), "--env", env, "--tag", tag],
                            f"deploy-{env}-{tag[:7]}", check=check, SMOKE="0")
 
     def assertServing(self, env, tag):
@@ -162,9 +219,9 @@ class Rehearsal(unittest.TestCase):
         self.step(f"{env}: first deploy (deploy role)", self.deploy, env, TAGS[0])
         self.assertServing(env, TAGS[0])
         self.step(f"{env}: plan (plan role)", self.run_as, self.creds[(env, "plan")],
-                  [os.path.join(ROOT, "scripts", "ci", "tf-plan.sh"), env], f"plan-{env}")
+                  [os.path.join(self.tree, "scripts", "ci", "tf-plan.sh"), env], f"plan-{env}")
         self.step(f"{env}: platform + service apply (infra role)", self.run_as, self.creds[(env, "infra")],
-                  [os.path.join(ROOT, "scripts", "ci", "tf-apply.sh"), env], f"infra-apply-{env}")
+                  [os.path.join(self.tree, "scripts", "ci", "tf-apply.sh"), env], f"infra-apply-{env}")
         self.assertServing(env, TAGS[0])  # an infrastructure apply keeps the deployed image
         self.step(f"{env}: second deploy (deploy role)", self.deploy, env, TAGS[1])
         self.assertServing(env, TAGS[1])
