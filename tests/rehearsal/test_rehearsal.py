@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,7 @@ REPOSITORY = "my-org/hello-server"  # github_repository of dev.tfvars and prod.t
 ENVS = ("dev", "prod")
 TAGS = ("1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222")
 TIMES: list[tuple[str, float]] = []
+CLIENT_LOCK = threading.Lock()
 
 
 def self_signed_certificate(work: str) -> tuple[bytes, bytes]:
@@ -168,8 +170,18 @@ class Rehearsal(unittest.TestCase):
             for done in [pool.submit(cls.step, f"{env}: bootstrap (admin)", cls.tf, "bootstrap", env, "apply",
                                      "-auto-approve", "-input=false", "-no-color") for env in ENVS]:
                 done.result()
-        for env in ENVS:  # README step 3, dev first: it creates the account's OIDC provider
-            cls.step(f"{env}: platform apply (admin)", cls.tf, "platform", env, "apply", "-auto-approve", "-input=false", "-no-color")
+        # README step 3: dev first, it creates the account's OIDC provider;
+        # prod, which looks it up, starts as soon as it exists.
+        with ThreadPoolExecutor(len(ENVS)) as pool:
+            applies = []
+            for env in ENVS:
+                applies.append(pool.submit(cls.step, f"{env}: platform apply (admin)", cls.tf, "platform", env, "apply",
+                                           "-auto-approve", "-input=false", "-no-color"))
+                if env == "dev":
+                    cls.wait_for_oidc_provider(applies[0])
+            for done in applies:
+                done.result()
+        for env in ENVS:
             _, out = cls.tf("platform", env, "output", "-json")
             cls.outputs[env] = {k: v["value"] for k, v in json.loads(out).items()}
         # As configure-aws-credentials does it: the subject each job presents.
@@ -182,8 +194,21 @@ class Rehearsal(unittest.TestCase):
         aws_iam.set_enforcement(endpoint, True)
         print(f"[{time.strftime('%H:%M:%S')}] rehearsal: IAM enforcement on", flush=True)
 
+    @classmethod
+    def wait_for_oidc_provider(cls, dev_apply, timeout=600):
+        iam = cls.emu.client("iam")
+        deadline = time.monotonic() + timeout
+        while not iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
+            if dev_apply.done():
+                dev_apply.result()  # raises if dev failed
+                raise AssertionError("dev's platform apply created no GitHub OIDC provider")
+            if time.monotonic() > deadline:
+                raise AssertionError("no GitHub OIDC provider after 10 minutes of dev's platform apply")
+            time.sleep(2)
+
     def client(self, env, role, service):
-        return self.emu.client(service, env=self.creds[(env, role)])
+        with CLIENT_LOCK:  # Emulator.client patches os.environ while it builds a client
+            return self.emu.client(service, env=self.creds[(env, role)])
 
     def deploy(self, env, tag, check=True):
         return self.run_as(self.creds[(env, "deploy")], [os.path.join(self.tree, "scripts", "deploy.sh"), "--env", env, "--tag", tag],
@@ -228,18 +253,20 @@ class Rehearsal(unittest.TestCase):
         self.step(f"{env}: rollback (deploy role)", self.deploy, env, TAGS[0])
         self.assertServing(env, TAGS[0])
 
-    def test_1_dev_pipeline(self):
-        self._pipeline("dev")
-
-    def test_2_prod_pipeline(self):
-        self._pipeline("prod")
+    def test_1_pipelines_of_dev_and_prod(self):
+        # The two environments have their own states and roles: run them side by side.
+        with ThreadPoolExecutor(len(ENVS)) as pool:
+            runs = {env: pool.submit(self._pipeline, env) for env in ENVS}
+        for env, run in runs.items():
+            with self.subTest(env=env):
+                run.result()
 
     # ---- what each role must not do ----
 
     def test_3_deploy_role_cannot_change_the_network_or_another_service(self):
         for env, other in (("dev", "prod"), ("prod", "dev")):
             ec2 = self.client(env, "deploy", "ec2")
-            vpc = self.emu.client("ec2", env=self.creds[(env, "infra")]).describe_vpcs(
+            vpc = self.client(env, "infra", "ec2").describe_vpcs(
                 Filters=[{"Name": "tag:Environment", "Values": [env]}])["Vpcs"][0]["VpcId"]
             self.assertDenied(lambda: ec2.create_security_group(GroupName="x", Description="x", VpcId=vpc), "ec2:CreateSecurityGroup")
             ecs = self.client(env, "deploy", "ecs")

@@ -37,6 +37,9 @@ moto (5.2.1) can check each request against the caller's policies once
    has no key to verify it with) and the trust policy's `sub`/`aud`
    conditions are checked against them.
 
+moto also names an action by the request's signing name (CloudWatch's is
+`monitoring`); IAM's prefix (`cloudwatch`) is used instead.
+
 The policy evaluator and the ARN table are hand-written: moto has neither,
 and no Debian or PyPI package here evaluates IAM policies.
 """
@@ -58,6 +61,9 @@ REQUEST_CONTEXT = {"aws:SecureTransport": "true"}
 OIDC_HOST = "token.actions.githubusercontent.com"
 
 Params = Callable[[str], Any]  # request parameter by name (None if absent)
+
+# IAM's prefix where the SigV4 signing name differs from it.
+IAM_PREFIX = {"monitoring": "cloudwatch"}
 
 
 ####  Which resource AWS authorizes a call against  ####
@@ -369,8 +375,9 @@ def _authorize(response: Any, iam_request: Any, resource: str) -> None:
     from moto.iam.access_control import IAMPolicy, S3IAMRequest
     from moto.utilities.utils import get_partition
 
-    action = iam_request._action  # "service:Action"
-    service, name = action.split(":", 1)
+    signing_service, name = iam_request._action.split(":", 1)  # moto names it by the signing name
+    service = IAM_PREFIX.get(signing_service, signing_service)
+    action = iam_request._action = f"{service}:{name}"
     documents = [IAMPolicy(p)._policy_json for p in iam_request._access_key.collect_policies()]
     region, account = response.region, response.current_account
     params: Params = response._get_param

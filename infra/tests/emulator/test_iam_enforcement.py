@@ -249,6 +249,10 @@ class PatchedServer(unittest.TestCase):
                           "ecr:DescribeRepositories", "repository/other")
         self.assertDenied(lambda: self.client("ssm").get_parameter(Name="/hello/prod/image-tag"), "ssm:GetParameter")
 
+    def test_cloudwatch_is_authorized_under_its_iam_prefix(self):
+        # Signed as "monitoring", authorized as "cloudwatch:DescribeAlarms" (not in the policy).
+        self.assertDenied(lambda: self.client("cloudwatch").describe_alarms(), "cloudwatch:DescribeAlarms")
+
     def test_action_not_allowed_fails(self):
         self.assertDenied(lambda: self.client("ecr").delete_repository(repositoryName="mine"), "ecr:DeleteRepository")
         self.assertDenied(lambda: self.client("ecs").list_clusters(), "ecs:ListClusters")
