@@ -25,6 +25,7 @@ each prints its time, and the summary the total. The emulator is stopped at
 the end, also on failure.
 """
 
+import glob
 import json
 import os
 import re
@@ -105,8 +106,12 @@ class Rehearsal(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
-        cls.work = tempfile.mkdtemp(prefix="rehearsal-", dir=os.path.join(ROOT, "build"))
+        build = os.path.join(ROOT, "build")
+        os.makedirs(build, exist_ok=True)
+        for old in glob.glob(os.path.join(build, "rehearsal-*")):  # earlier runs' logs and scratch trees
+            if not os.path.exists(os.path.join(old, "emulator", "pid")):  # (one still running keeps its own)
+                shutil.rmtree(old, ignore_errors=True)
+        cls.work = tempfile.mkdtemp(prefix="rehearsal-", dir=build)
         cls.started = time.monotonic()
         # Each service reports its own desired count running (dev 1, prod 2).
         cls.emu = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="desired")
