@@ -11,7 +11,8 @@
 # emulators can run side by side. `eval "$(scripts/emulator.sh env)"` or
 # `source DIR/env` points the AWS CLI, boto3 and Terraform at it.
 # Environment: EMULATOR_REGION (default us-east-1), MOTO_ECS_SERVICE_RUNNING
-# (tasks each ECS service reports running; default 1, match the desired count).
+# (tasks each ECS service reports running; default 1, match the desired count;
+# `desired`: each service's own desired count).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:-}

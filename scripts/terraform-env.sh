@@ -47,7 +47,7 @@ provider_installation {
 }
 CONF
     fi
-  } >"$dir/cli.tfrc.tmp" && mv "$dir/cli.tfrc.tmp" "$dir/cli.tfrc"
+  } >"$dir/cli.tfrc.$$" && mv "$dir/cli.tfrc.$$" "$dir/cli.tfrc" # $$: two runs at once never share the temporary file
 
   export TF_CLI_CONFIG_FILE="$dir/cli.tfrc"
   export TF_PLUGIN_CACHE_DIR="$dir/plugin-cache"

@@ -13,10 +13,9 @@ enable_waf   = true
 
 enable_database = false
 
-create_github_oidc  = true
-github_repository   = "my-org/hello-server" # change to your repository
-github_environments = ["dev"]
-github_branches     = ["main"]
+create_github_oidc          = true                  # roles dev: plan, infra, deploy (outputs *_role_arn)
+create_github_oidc_provider = true                  # dev is applied first: it creates the account's GitHub OIDC provider
+github_repository           = "my-org/hello-server" # change to your repository
 
 ecr_force_delete   = true
 log_retention_days = 14

@@ -18,10 +18,9 @@ alb_access_logs_enforce_tls = false # moto applies Deny statements without their
 
 enable_database = false # on in infra/tests/test_emulator.py; off here so `make up` stays quick
 
-create_github_oidc  = true
-github_repository   = "my-org/hello-server"
-github_environments = ["local"]
-github_branches     = ["main"]
+create_github_oidc          = true # roles local: plan, infra, deploy (outputs *_role_arn)
+create_github_oidc_provider = true # the emulator's account: one environment
+github_repository           = "my-org/hello-server"
 
 ecr_force_delete = true
 alarm_emails     = ["ops@example.com"]

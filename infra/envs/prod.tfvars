@@ -34,10 +34,9 @@ database = {
   deletion_protection   = true
 }
 
-create_github_oidc  = true
-github_repository   = "my-org/hello-server" # change to your repository
-github_environments = ["prod"]
-github_branches     = []
+create_github_oidc          = true                  # roles prod: plan, infra, deploy (outputs *_role_arn)
+create_github_oidc_provider = false                 # the provider dev created (one per account); true if prod has its own account
+github_repository           = "my-org/hello-server" # change to your repository
 
 log_retention_days = 90
 alarm_emails       = ["replace-with-your-oncall@example.com"] # placeholder: your on-call address(es); prod needs at least one

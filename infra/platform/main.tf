@@ -213,26 +213,25 @@ module "observability" {
   enable_dashboard            = var.enable_dashboard
 }
 
-####  GitHub Actions deploy role  ####
+####  GitHub Actions roles: plan, infra, deploy  ####
 
 module "github_oidc" {
   source = "../modules/github-oidc"
   count  = var.create_github_oidc ? 1 : 0
 
-  name                       = local.prefix
-  tags                       = local.tags
-  create_oidc_provider       = var.github_oidc_provider_arn == null
-  existing_oidc_provider_arn = var.github_oidc_provider_arn
-  repository                 = var.github_repository
-  github_environments        = var.github_environments
-  github_branches            = var.github_branches
-  ecr_repository_arn         = module.registry.repository_arn
-  state_bucket_name          = var.state_bucket
-  state_kms_key_arn          = var.state_kms_key_arn
-  platform_state_key         = "platform/${var.environment}.tfstate"
-  service_state_key          = "service/${var.environment}.tfstate"
-  ecs_service_arn            = local.service_arn
-  task_definition_family     = local.service_name
-  task_role_arns             = [module.cluster.task_execution_role_arn, module.cluster.task_role_arn]
-  image_tag_parameter_arn    = aws_ssm_parameter.image_tag.arn
+  name                    = local.prefix
+  tags                    = local.tags
+  create_oidc_provider    = var.create_github_oidc_provider
+  repository              = var.github_repository
+  github_environment      = coalesce(var.github_environment, var.environment)
+  ecr_repository_arn      = module.registry.repository_arn
+  state_bucket_name       = var.state_bucket
+  state_kms_key_arn       = var.state_kms_key_arn
+  platform_state_key      = "platform/${var.environment}.tfstate"
+  service_state_key       = "service/${var.environment}.tfstate"
+  ecs_service_arn         = local.service_arn
+  task_definition_family  = local.service_name
+  task_role_arns          = [module.cluster.task_execution_role_arn, module.cluster.task_role_arn]
+  parameter_path          = "/${var.name}/${var.environment}/"
+  image_tag_parameter_arn = aws_ssm_parameter.image_tag.arn
 }

@@ -56,8 +56,18 @@ output "task_role_arn" {
 }
 
 output "deploy_role_arn" {
-  description = "Role GitHub Actions assumes to deploy (null when create_github_oidc is off)."
+  description = "Role deploy.yml assumes (GitHub environment variable AWS_DEPLOY_ROLE_ARN); null when create_github_oidc is off."
   value       = one(module.github_oidc[*].role_arn)
+}
+
+output "infra_role_arn" {
+  description = "Role infra.yml's applies assume (GitHub environment variable AWS_INFRA_ROLE_ARN); null when create_github_oidc is off."
+  value       = one(module.github_oidc[*].role_arns.infra)
+}
+
+output "plan_role_arn" {
+  description = "Role infra.yml's pull-request plans assume (repository variable AWS_PLAN_ROLE_ARN_<ENV>, e.g. AWS_PLAN_ROLE_ARN_DEV); null when create_github_oidc is off."
+  value       = one(module.github_oidc[*].role_arns.plan)
 }
 
 output "log_group_name" {

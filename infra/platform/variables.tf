@@ -290,23 +290,24 @@ variable "database" {
   nullable = false
 }
 
-####  GitHub OIDC deploy role  ####
+####  GitHub Actions roles (plan, infra, deploy)  ####
 
 variable "create_github_oidc" {
-  description = "Create the GitHub Actions deploy role (and the OIDC provider unless github_oidc_provider_arn is given)."
+  description = "Create the GitHub Actions roles of this environment: deploy, infra and plan (infra/modules/github-oidc)."
   type        = bool
   default     = false
   nullable    = false
 }
 
-variable "github_oidc_provider_arn" {
-  description = "Existing GitHub OIDC provider of the account (one per account); null creates it."
-  type        = string
-  default     = null
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider here. An account holds one: exactly one environment per account sets true (the first applied, e.g. dev), the others false (they look it up)."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "github_repository" {
-  description = "owner/name of the repository allowed to deploy (required with create_github_oidc)."
+  description = "owner/name of the repository whose workflows may assume the roles (required with create_github_oidc)."
   type        = string
   default     = null
 
@@ -316,18 +317,15 @@ variable "github_repository" {
   }
 }
 
-variable "github_environments" {
-  description = "GitHub environments allowed to deploy."
-  type        = list(string)
-  default     = []
-  nullable    = false
-}
+variable "github_environment" {
+  description = "GitHub environment whose jobs may assume the deploy and infra roles; null means the same name as environment."
+  type        = string
+  default     = null
 
-variable "github_branches" {
-  description = "Branches allowed to deploy (jobs without an environment)."
-  type        = list(string)
-  default     = ["main"]
-  nullable    = false
+  validation {
+    condition     = var.github_environment == null || can(regex("^[A-Za-z0-9._-]{1,255}$", var.github_environment))
+    error_message = "github_environment must be a plain environment name (letters, digits, . _ -), no wildcards."
+  }
 }
 
 ####  Observability  ####

@@ -2,21 +2,37 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
+# An account has one provider per URL: one environment creates it, the
+# others (create_oidc_provider = false) look it up.
+data "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 0 : 1
+  url   = "https://${local.github_host}"
+}
+
 locals {
   github_host  = "token.actions.githubusercontent.com"
-  provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.existing_oidc_provider_arn
+  provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 
-  # Exact `sub` claims allowed to assume the role (no wildcards).
-  subjects = concat(
-    [for e in var.github_environments : "repo:${var.repository}:environment:${e}"],
-    [for b in var.github_branches : "repo:${var.repository}:ref:refs/heads/${b}"],
-  )
+  # The exact `sub` claims GitHub presents (no wildcards): a job with
+  # `environment: <env>` (deploy.yml, infra.yml's applies), and a pull
+  # request job without an environment (infra.yml's plans).
+  environment_subject  = "repo:${var.repository}:environment:${var.github_environment}"
+  pull_request_subject = "repo:${var.repository}:pull_request"
 
   arn_prefix          = "arn:${data.aws_partition.current.partition}"
   region_account      = "${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  account_id          = data.aws_caller_identity.current.account_id
   task_definition_arn = "${local.arn_prefix}:ecs:${local.region_account}:task-definition/${var.task_definition_family}:*"
   bucket_arn          = "${local.arn_prefix}:s3:::${var.state_bucket_name}"
+  platform_lock_key   = "${var.platform_state_key}.tflock"
   service_lock_key    = "${var.service_state_key}.tflock"
+
+  state_key_statement = var.state_kms_key_arn == null ? [] : [{
+    Sid      = "StateBucketKey"
+    Effect   = "Allow"
+    Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    Resource = [var.state_kms_key_arn]
+  }]
 }
 
 ####  OIDC provider  ####
@@ -32,11 +48,26 @@ resource "aws_iam_openid_connect_provider" "github" {
   tags            = var.tags
 }
 
-####  Deploy role  ####
+####  Roles: deploy and infra (environment jobs), plan (pull requests)  ####
 
-resource "aws_iam_role" "deploy" {
-  name                 = "${var.name}-github-deploy"
-  description          = "GitHub Actions deploys of ${var.repository} (docs/decisions/0001)"
+locals {
+  roles = {
+    deploy = { subject = local.environment_subject, description = "GitHub Actions deploys (deploy.yml) of ${var.repository} to ${var.github_environment}" }
+    infra  = { subject = local.environment_subject, description = "GitHub Actions infrastructure applies (infra.yml) of ${var.repository} to ${var.github_environment}" }
+    plan   = { subject = local.pull_request_subject, description = "GitHub Actions read-only plans (infra.yml, pull requests) of ${var.repository} for ${var.github_environment}" }
+  }
+  policies = {
+    deploy = local.deploy_statements
+    infra  = local.infra_statements
+    plan   = local.plan_statements
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.roles
+
+  name                 = "${var.name}-github-${each.key}"
+  description          = each.value.description
   max_session_duration = var.max_session_duration
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -48,133 +79,32 @@ resource "aws_iam_role" "deploy" {
       Condition = {
         StringEquals = {
           "${local.github_host}:aud" = "sts.amazonaws.com"
-          "${local.github_host}:sub" = local.subjects
+          "${local.github_host}:sub" = each.value.subject
         }
       }
     }]
   })
   tags = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.create_oidc_provider || var.existing_oidc_provider_arn != null
-      error_message = "create_oidc_provider = false needs existing_oidc_provider_arn."
-    }
-    precondition {
-      condition     = length(local.subjects) > 0
-      error_message = "Give at least one of github_environments or github_branches: a role nobody may assume is a mistake."
-    }
-  }
 }
 
 # Built with jsonencode so that the unit tests (mocked provider) see the real
-# document. Resource "*" appears only where AWS offers no resource-level
+# documents. Resource "*" appears only where AWS offers no resource-level
 # permission for the action (each such statement says so).
-locals {
-  deploy_statements = concat([
-    {
-      Sid      = "EcrLoginNoResourceLevel"
-      Effect   = "Allow"
-      Action   = ["ecr:GetAuthorizationToken"]
-      Resource = "*"
-    },
-    {
-      Sid    = "PushPullThisRepository"
-      Effect = "Allow"
-      Action = [
-        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
-        "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
-      ]
-      Resource = [var.ecr_repository_arn]
-    },
-    {
-      Sid       = "ListOnlyTheStateObjects"
-      Effect    = "Allow"
-      Action    = ["s3:ListBucket"]
-      Resource  = [local.bucket_arn]
-      Condition = { StringEquals = { "s3:prefix" = [var.platform_state_key, var.service_state_key, local.service_lock_key] } }
-    },
-    {
-      Sid      = "ReadPlatformState"
-      Effect   = "Allow"
-      Action   = ["s3:GetObject"]
-      Resource = ["${local.bucket_arn}/${var.platform_state_key}"]
-    },
-    {
-      Sid      = "ReadWriteServiceStateAndLock"
-      Effect   = "Allow"
-      Action   = ["s3:GetObject", "s3:PutObject"]
-      Resource = ["${local.bucket_arn}/${var.service_state_key}", "${local.bucket_arn}/${local.service_lock_key}"]
-    },
-    {
-      Sid      = "ReleaseServiceStateLock"
-      Effect   = "Allow"
-      Action   = ["s3:DeleteObject"]
-      Resource = ["${local.bucket_arn}/${local.service_lock_key}"]
-    },
-    {
-      # ECS has no resource-level permissions for these three.
-      Sid      = "TaskDefinitionsNoResourceLevel"
-      Effect   = "Allow"
-      Action   = ["ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
-      Resource = "*"
-    },
-    {
-      Sid      = "TagThisFamilyAndService"
-      Effect   = "Allow"
-      Action   = ["ecs:ListTagsForResource", "ecs:TagResource"]
-      Resource = [local.task_definition_arn, var.ecs_service_arn]
-    },
-    {
-      Sid      = "UpdateThisService"
-      Effect   = "Allow"
-      Action   = ["ecs:DescribeServices", "ecs:UpdateService"]
-      Resource = [var.ecs_service_arn]
-    },
-    {
-      Sid       = "PassOnlyTheTaskRoles"
-      Effect    = "Allow"
-      Action    = ["iam:PassRole"]
-      Resource  = var.task_role_arns
-      Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
-    },
-    {
-      # Describe* of Application Auto Scaling has no resource-level permissions.
-      Sid      = "AutoscalingReadNoResourceLevel"
-      Effect   = "Allow"
-      Action   = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"]
-      Resource = "*"
-    },
-    {
-      # A scalable target's ARN ends in a random id, so the narrowest form is
-      # "scalable targets of this account and region"; the ECS calls above
-      # already limit what the deploy can touch to this service.
-      Sid    = "AutoscalingThisAccountRegion"
-      Effect = "Allow"
-      Action = [
-        "application-autoscaling:ListTagsForResource", "application-autoscaling:PutScalingPolicy",
-        "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource",
-      ]
-      Resource = ["${local.arn_prefix}:application-autoscaling:${local.region_account}:scalable-target/*"]
-    },
-    {
-      Sid      = "ImageTagParameter"
-      Effect   = "Allow"
-      Action   = ["ssm:GetParameter", "ssm:PutParameter"]
-      Resource = [var.image_tag_parameter_arn]
-    },
-    ],
-    var.state_kms_key_arn == null ? [] : [{
-      Sid      = "StateBucketKey"
-      Effect   = "Allow"
-      Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      Resource = [var.state_kms_key_arn]
-    }],
-  )
+resource "aws_iam_role_policy" "this" {
+  for_each = local.roles
+
+  name   = "${var.name}-github-${each.key}"
+  role   = aws_iam_role.this[each.key].id
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.policies[each.key] })
 }
 
-resource "aws_iam_role_policy" "deploy" {
-  name   = "${var.name}-github-deploy"
-  role   = aws_iam_role.deploy.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = local.deploy_statements })
+# Before the plan and infra roles, the deploy role was a single resource.
+moved {
+  from = aws_iam_role.deploy
+  to   = aws_iam_role.this["deploy"]
+}
+
+moved {
+  from = aws_iam_role_policy.deploy
+  to   = aws_iam_role_policy.this["deploy"]
 }

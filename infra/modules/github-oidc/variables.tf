@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name prefix of the deploy role (e.g. hello-dev -> hello-dev-github-deploy)."
+  description = "Name prefix of the environment's resources and of the roles (e.g. hello-dev -> hello-dev-github-deploy, -infra, -plan)."
   type        = string
 
   validation {
@@ -15,28 +15,17 @@ variable "tags" {
   nullable    = false
 }
 
-####  Trust: who may assume the role  ####
+####  Trust: who may assume the roles  ####
 
 variable "create_oidc_provider" {
-  description = "Create the account's token.actions.githubusercontent.com OIDC provider. An account has at most one: set false and pass existing_oidc_provider_arn when it exists already."
+  description = "Create the account's token.actions.githubusercontent.com OIDC provider. An account has at most one: exactly one environment per account sets true, the others (false) look it up."
   type        = bool
   default     = true
   nullable    = false
 }
 
-variable "existing_oidc_provider_arn" {
-  description = "ARN of the existing GitHub OIDC provider (used when create_oidc_provider is false)."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.existing_oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.existing_oidc_provider_arn))
-    error_message = "existing_oidc_provider_arn must be arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com."
-  }
-}
-
 variable "repository" {
-  description = "The GitHub repository allowed to deploy, as owner/name."
+  description = "The GitHub repository whose workflows may assume the roles, as owner/name."
   type        = string
 
   validation {
@@ -45,27 +34,13 @@ variable "repository" {
   }
 }
 
-variable "github_environments" {
-  description = "GitHub environments whose jobs may assume the role (sub = repo:<repository>:environment:<env>). A job with `environment:` always presents this form."
-  type        = list(string)
-  default     = []
-  nullable    = false
+variable "github_environment" {
+  description = "The GitHub environment whose jobs may assume the deploy and infra roles (sub = repo:<repository>:environment:<it>). The plan role trusts the repository's pull requests (sub = repo:<repository>:pull_request)."
+  type        = string
 
   validation {
-    condition     = alltrue([for e in var.github_environments : can(regex("^[A-Za-z0-9._-]{1,255}$", e))])
-    error_message = "github_environments must be plain environment names (letters, digits, . _ -), no wildcards."
-  }
-}
-
-variable "github_branches" {
-  description = "Branches whose jobs (without an environment) may assume the role (sub = repo:<repository>:ref:refs/heads/<branch>)."
-  type        = list(string)
-  default     = ["main"]
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for b in var.github_branches : can(regex("^[A-Za-z0-9._/-]{1,255}$", b)) && !strcontains(b, "..")])
-    error_message = "github_branches must be plain branch names (letters, digits, . _ / -), no wildcards."
+    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.github_environment))
+    error_message = "github_environment must be a plain environment name (letters, digits, . _ -), no wildcards."
   }
 }
 
@@ -161,6 +136,16 @@ variable "task_role_arns" {
   validation {
     condition     = length(var.task_role_arns) >= 1 && alltrue([for a in var.task_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[^*]+$", a))])
     error_message = "task_role_arns must be one or more IAM role ARNs without wildcards."
+  }
+}
+
+variable "parameter_path" {
+  description = "SSM path of this environment's parameters (e.g. /hello/dev/): the infra role manages parameters under it only."
+  type        = string
+
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$", var.parameter_path))
+    error_message = "parameter_path must start and end with / (e.g. /hello/dev/), without wildcards."
   }
 }
 

@@ -22,6 +22,9 @@ mock_provider "aws" {
   mock_data "aws_route53_zone" {
     defaults = { name = "example.com.", private_zone = false }
   }
+  mock_data "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+  }
 }
 
 variables {
@@ -63,19 +66,18 @@ run "everything_on" {
   command = plan
 
   variables {
-    nat_mode                 = "per_az"
-    enable_vpc_endpoints     = true
-    enable_flow_logs         = true
-    enable_https             = true
-    domain_name              = "app.example.com"
-    certificate_arn          = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
-    alb_access_logs          = true
-    enable_database          = true
-    create_github_oidc       = true
-    github_repository        = "my-org/hello-server"
-    github_environments      = ["test"]
-    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-    service                  = { fargate_spot_weight = 2 }
+    nat_mode                    = "per_az"
+    enable_vpc_endpoints        = true
+    enable_flow_logs            = true
+    enable_https                = true
+    domain_name                 = "app.example.com"
+    certificate_arn             = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    alb_access_logs             = true
+    enable_database             = true
+    create_github_oidc          = true
+    create_github_oidc_provider = false
+    github_repository           = "my-org/hello-server"
+    service                     = { fargate_spot_weight = 2 }
   }
 
   assert {

@@ -12,6 +12,9 @@
    enableECSManagedTags and
    availabilityZoneRebalancing (UpdateService keeps them), so every plan
    would replace the service. This stores them on the created service.
+   moto reports MOTO_ECS_SERVICE_RUNNING tasks running for every service;
+   MOTO_ECS_SERVICE_RUNNING=desired reports each service's desired count, so
+   services of different sizes (dev 1, prod 2) all become steady.
 3. moto's S3 lifecycle drops NoncurrentVersionExpiration.NewerNoncurrentVersions,
    so the provider waits (3 minutes, then fails) for the rule it wrote to
    read back. This keeps the value and returns it.
@@ -19,11 +22,15 @@
    Source and ignores the Source filter; the provider asks for Source=user,
    so a parameter group's settings look unset and every plan re-adds them.
    Parameters set through the API are marked "user" and the filter applied.
+5. IAM enforcement as AWS does it (resource ARNs, conditions, iam:PassRole,
+   GitHub's web-identity exchange): iam_enforcement.py. It is off until
+   `POST /moto-api/reset-auth` with body `0` turns it on.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
 
 import json
+import os
 import sys
 import threading
 
@@ -35,6 +42,8 @@ from moto.rds.responses import RDSResponse
 from moto.s3.models import FakeBucket
 from moto.s3.responses import S3Response
 from moto.server import main as moto_server_main
+
+import iam_enforcement
 
 _TAGS: dict[str, dict[str, str]] = {}  # resource ARN -> tags
 _LOCK = threading.Lock()
@@ -122,6 +131,10 @@ def create_service(self: EC2ContainerServiceResponse) -> ActionResult:
         if value is not None:
             # The serializer reads snake_case attributes (as UpdateService sets them).
             setattr(service, camelcase_to_underscores(field), value)
+    if os.environ.get("MOTO_ECS_SERVICE_RUNNING") == "desired":
+        service.running_count, service.pending_count = service.desired_count, 0
+        for deployment in service.deployments:
+            deployment.update(runningCount=service.desired_count, pendingCount=0, rolloutState="COMPLETED")
     return result
 
 
@@ -180,6 +193,7 @@ def install() -> None:
     ApplicationAutoScalingResponse.untag_resource = untag_resource
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
     ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
+    iam_enforcement.install()
 
 
 if __name__ == "__main__":

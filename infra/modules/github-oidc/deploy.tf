@@ -1,0 +1,100 @@
+####  Deploy role: terraform apply of infra/service (docs/decisions/0001), first deploy included  ####
+
+locals {
+  deploy_statements = concat([
+    {
+      Sid      = "EcrLoginNoResourceLevel"
+      Effect   = "Allow"
+      Action   = ["ecr:GetAuthorizationToken"]
+      Resource = "*"
+    },
+    {
+      # DescribeRepositories: data "aws_ecr_image" calls it besides DescribeImages.
+      Sid    = "PushPullThisRepository"
+      Effect = "Allow"
+      Action = [
+        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
+        "ecr:DescribeRepositories", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+        "ecr:UploadLayerPart",
+      ]
+      Resource = [var.ecr_repository_arn]
+    },
+    {
+      Sid       = "ListOnlyTheStateObjects"
+      Effect    = "Allow"
+      Action    = ["s3:ListBucket"]
+      Resource  = [local.bucket_arn]
+      Condition = { StringEquals = { "s3:prefix" = [var.platform_state_key, var.service_state_key, local.service_lock_key] } }
+    },
+    {
+      Sid      = "ReadPlatformState"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject"]
+      Resource = ["${local.bucket_arn}/${var.platform_state_key}"]
+    },
+    {
+      Sid      = "ReadWriteServiceStateAndLock"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:PutObject"]
+      Resource = ["${local.bucket_arn}/${var.service_state_key}", "${local.bucket_arn}/${local.service_lock_key}"]
+    },
+    {
+      Sid      = "ReleaseServiceStateLock"
+      Effect   = "Allow"
+      Action   = ["s3:DeleteObject"]
+      Resource = ["${local.bucket_arn}/${local.service_lock_key}"]
+    },
+    {
+      # ECS has no resource-level permissions for these three.
+      Sid      = "TaskDefinitionsNoResourceLevel"
+      Effect   = "Allow"
+      Action   = ["ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+      Resource = "*"
+    },
+    {
+      Sid      = "TagThisFamilyAndService"
+      Effect   = "Allow"
+      Action   = ["ecs:ListTagsForResource", "ecs:TagResource"]
+      Resource = [local.task_definition_arn, var.ecs_service_arn]
+    },
+    {
+      # CreateService: the first deploy creates the service (and only this one).
+      Sid      = "CreateAndUpdateThisService"
+      Effect   = "Allow"
+      Action   = ["ecs:CreateService", "ecs:DescribeServices", "ecs:UpdateService"]
+      Resource = [var.ecs_service_arn]
+    },
+    {
+      Sid       = "PassOnlyTheTaskRoles"
+      Effect    = "Allow"
+      Action    = ["iam:PassRole"]
+      Resource  = var.task_role_arns
+      Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+    },
+    {
+      # Describe* of Application Auto Scaling has no resource-level permissions.
+      Sid      = "AutoscalingReadNoResourceLevel"
+      Effect   = "Allow"
+      Action   = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"]
+      Resource = "*"
+    },
+    {
+      # A scalable target's ARN ends in a random id, so the narrowest form is
+      # "scalable targets of this account and region"; the ECS calls above
+      # already limit what the deploy can touch to this service.
+      Sid    = "AutoscalingThisAccountRegion"
+      Effect = "Allow"
+      Action = [
+        "application-autoscaling:ListTagsForResource", "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource",
+      ]
+      Resource = ["${local.arn_prefix}:application-autoscaling:${local.region_account}:scalable-target/*"]
+    },
+    {
+      Sid      = "ImageTagParameter"
+      Effect   = "Allow"
+      Action   = ["ssm:GetParameter", "ssm:PutParameter"]
+      Resource = [var.image_tag_parameter_arn]
+    },
+  ], local.state_key_statement)
+}
