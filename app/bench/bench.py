@@ -6,12 +6,19 @@ interleaved rounds (median reported); also cold start (launch to first
 200, median of 5) and idle RSS. Prints a Markdown table and writes
 build/bench/results.md and build/bench/results.csv.
 
-Usage: python3 app/bench/bench.py  (env: SERVER_BIN, BENCH_SECONDS=10,
-BENCH_ROUNDS=3, BENCH_WARMUP=3, BENCH_CONNECTIONS="10 100 256")
+The attack figures (attack.py): RSS growth of the service with
+BENCH_ATTACK_CONNS (1000) connections that pipeline the largest response
+(/metrics with every series primed) and never read, and with as many idle
+keep-alive connections after one /metrics each.
+
+Usage: python3 app/bench/bench.py [attack]  (env: SERVER_BIN, BENCH_SECONDS=10,
+BENCH_ROUNDS=3, BENCH_WARMUP=3, BENCH_CONNECTIONS="10 100 256",
+BENCH_ATTACK_CONNS=1000); `attack` runs only the attack figures.
 """
 import csv
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -21,6 +28,8 @@ import sys
 import threading
 import time
 
+import attack
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -29,6 +38,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "10 100 256").split()]
+ATTACK_CONNS = int(os.environ.get("BENCH_ATTACK_CONNS", "1000"))
 DEBIAN_PY = "/usr/bin/python3"
 
 
@@ -276,6 +286,57 @@ def write_csv(rows, extra):
                         e["idle_kib"]])
 
 
+def raise_fd_limit(need):
+    """The client side of the attack needs one descriptor per connection."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need + 64:
+        if hard != resource.RLIM_INFINITY and hard < need + 64:
+            die(f"RLIMIT_NOFILE hard limit {hard} is below the {need} connections of the attack")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need + 64, hard))
+
+
+def attack_figures(binary):
+    """RSS growth under the two attacks, each on a fresh service (THREADS=1,
+    access log off); the server raises its own descriptor limit."""
+    raise_fd_limit(ATTACK_CONNS)
+    figures = {}
+    for name in ("pipeline", "idle"):
+        t = service_target(binary, "off")
+        t.launch(free_port())
+        try:
+            t.wait_ready(t.port)
+            size = attack.prime_metrics(t.port)
+            base = attack.settled_rss_kib(t.proc.pid)
+            if name == "pipeline":
+                socks = attack.pipeline_never_read(t.port, ATTACK_CONNS, "/metrics", requests=64, seconds=10)
+            else:
+                socks = attack.idle_after_one(t.port, ATTACK_CONNS, "/metrics")
+            grown = attack.settled_rss_kib(t.proc.pid, seconds=3) - base
+            for s in socks:
+                s.close()
+        finally:
+            t.stop()
+        figures[name] = {"base_kib": base, "growth_kib": grown, "response_bytes": size}
+        print(f"  attack {name}: {ATTACK_CONNS} connections, /metrics {size} B, RSS {base} KiB "
+              f"+ {grown} KiB", file=sys.stderr)
+    return figures
+
+
+def render_attack(figures):
+    p, i = figures["pipeline"], figures["idle"]
+    return "\n".join([
+        f"Attack figures (service THREADS=1, /metrics primed to {p['response_bytes'] / 1024:.0f} KiB, "
+        f"{ATTACK_CONNS} connections):",
+        "",
+        "| attack | RSS before | RSS growth | per connection |",
+        "|---|---:|---:|---:|",
+        f"| pipeline /metrics, never read | {mib(p['base_kib'])} | {mib(p['growth_kib'])} | "
+        f"{p['growth_kib'] / ATTACK_CONNS:.1f} KiB |",
+        f"| idle keep-alive after one /metrics | {mib(i['base_kib'])} | {mib(i['growth_kib'])} | "
+        f"{i['growth_kib'] / ATTACK_CONNS:.1f} KiB |",
+    ]) + "\n"
+
+
 def main():
     preflight()
     binary = os.environ.get("SERVER_BIN", os.path.join(ROOT, "build/app/release/server"))
@@ -285,6 +346,9 @@ def main():
     for name in os.listdir(OUT):  # server logs of an earlier run
         if name.endswith(".log"):
             os.remove(os.path.join(OUT, name))
+    if sys.argv[1:] == ["attack"]:
+        print(render_attack(attack_figures(binary)))
+        return
     targets = [service_target(binary, "off"), service_target(binary, "on"),
                nginx_target(), gunicorn_target()]
     extra = {t.name: {"cold_ms": None} for t in targets}
@@ -311,8 +375,10 @@ def main():
     finally:
         for t in targets:
             t.stop()
+    print("bench: attack figures", file=sys.stderr)
+    figures = attack_figures(binary)
     rows = [median_row(runs[(t.name, c)]) for t in targets for c in CONNECTIONS]
-    table = render(rows, extra)
+    table = render(rows, extra) + "\n" + render_attack(figures)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(table)
     write_csv(rows, extra)

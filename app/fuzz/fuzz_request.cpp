@@ -57,10 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       data += n;
       size -= n;
       app::Connection::Step step{};
-      do {  // a full queue (16) pauses until the "socket" has written them
+      do {  // a full queue (kMaxQueuedBytes) pauses until the "socket" has written it
+        const std::size_t before = out.size();
         step = conn.process(out, app::Connection::Clock::now());
         responses += step.responses;
-        conn.written(step.responses);
+        conn.written(step.responses, out.size() - before);
       } while (step.next == app::Connection::Next::wait);
       closed = step.next == app::Connection::Next::close;
     }

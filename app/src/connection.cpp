@@ -104,6 +104,10 @@ string_view client_address(string_view xff, string_view peer) {
 
 }  // namespace
 
+void give_back_large(std::string& buf) {
+  if (buf.capacity() > Connection::kRetainBytes) std::string().swap(buf);
+}
+
 struct Connection::Impl {
   explicit Impl(std::size_t max_input) : input(max_input) {}
   boost::beast::flat_buffer input;
@@ -131,6 +135,7 @@ Connection::~Connection() {
 
 boost::asio::mutable_buffer Connection::read_buffer() {
   auto& in = impl_->input;
+  if (in.size() == 0 && in.capacity() > kRetainBytes) in.shrink_to_fit();  // grown for one large head
   const std::size_t room = in.max_size() - in.size();
   if (room == 0) return {};
   // Read into spare capacity if there is some, else grow by 4 KiB.
@@ -144,9 +149,10 @@ void Connection::discard_input() { impl_->input.consume(impl_->input.size()); }
 
 bool Connection::request_started() const { return impl_->parser.has_value(); }
 
-void Connection::written(std::size_t n) {
-  n = std::min(n, queued_);  // the gauge moves with queued_, never below it
+void Connection::written(std::size_t responses, std::size_t bytes) {
+  const std::size_t n = std::min(responses, queued_);  // the gauge moves with queued_, never below it
   queued_ -= n;
+  queued_bytes_ -= std::min(bytes, queued_bytes_);
   state_.metrics.in_flight_add(-static_cast<std::int64_t>(n));
 }
 
@@ -170,7 +176,7 @@ Connection::Step Connection::process(std::string& out, Clock::time_point now) {
       step.next = Next::close;
       break;
     }
-    if (queued_ >= kMaxQueued) {
+    if (queued_bytes_ >= kMaxQueuedBytes) {
       step.next = Next::wait;
       break;
     }
@@ -199,6 +205,7 @@ Connection::Step Connection::process(std::string& out, Clock::time_point now) {
     ++step.responses;
   }
   if (!im.log_lines.empty()) log_.write_raw(im.log_lines);
+  give_back_large(im.log_lines);
   return step;
 }
 
@@ -220,7 +227,9 @@ void Connection::respond(std::string& out, bool close) {
   meta.head = im.head.method == "HEAD";
   meta.close = close;
   meta.keep_alive_10 = !close && im.head.version == 10;
+  const std::size_t before = out.size();
   serialize(im.response, meta, out);
+  queued_bytes_ += out.size() - before;
   closing_ = close;
   finish_request();
 }
@@ -236,7 +245,9 @@ void Connection::respond_error(std::string& out, int status, Clock::time_point n
   meta.request_id = im.request_id;
   meta.head = im.head.method == "HEAD";
   meta.close = true;
+  const std::size_t before = out.size();
   serialize(im.response, meta, out);
+  queued_bytes_ += out.size() - before;
   closing_ = true;
   finish_request();
 }
@@ -249,6 +260,7 @@ void Connection::finish_request() {
   state_.metrics.observe(method_index(im.head.method), im.response.route, im.response.status, elapsed);
   ++queued_;
   im.parser.reset();
+  give_back_large(im.response.body);
   if (!config_.access_log || !log_.enabled(Level::info)) return;
   const string_view client = client_address(im.head.forwarded_for, peer_);
   std::string& buf = im.scratch;

@@ -199,6 +199,7 @@ void Session::flush(Clock::time_point now) {
   if (writing_ || out_.empty() || closed_) return;
   write_buf_.swap(out_);
   out_.clear();
+  give_back_large(out_);
   writing_count_ = out_count_;
   out_count_ = 0;
   writing_ = true;
@@ -211,9 +212,10 @@ void Session::on_write(const error_code& ec, std::size_t) {
   writing_ = false;
   if (closed_) return;
   if (ec) return close_now();
-  conn_.written(writing_count_);
+  conn_.written(writing_count_, write_buf_.size());
   writing_count_ = 0;
   write_buf_.clear();
+  give_back_large(write_buf_);
   const auto now = Clock::now();
   if (!out_.empty()) {
     flush(now);
