@@ -83,11 +83,12 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
   }
   try {
     auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_);
-    if (sessions_.size() > config_.max_connections) {
+    if (sessions_.try_add(session, config_.max_connections)) {
+      session->start();
+    } else {
+      // Not added: while its 503 is written it holds no MAX_CONNECTIONS slot.
       state_.metrics.connection_rejected();
       session->reject();
-    } else {
-      session->start();
     }
   } catch (const std::exception& e) {
     // Out of memory, say: drop this connection, but keep accepting (an

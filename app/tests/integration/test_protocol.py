@@ -270,6 +270,26 @@ class MaxConnectionsTest(ServerTest):
         self.assertEqual(status, 200, "no connection served after a slot was freed")
 
 
+    def test_rejected_connection_stops_counting_at_once(self):
+        # A rejected connection lingers while its 503 is read (up to 2 s);
+        # it must not hold one of the MAX_CONNECTIONS slots meanwhile.
+        a, b = self.server.conn(), self.server.conn()
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        self.assertEqual(a.roundtrip("GET", "/").status, 200)
+        self.assertEqual(b.roundtrip("GET", "/").status, 200)
+        rejected = Conn(self.port)
+        self.addCleanup(rejected.close)
+        self.assertEqual(rejected.read_response().status, 503)  # left open by the client
+        b.close()
+        deadline, status = time.monotonic() + 1, None
+        while status != 200 and time.monotonic() < deadline:  # until the server has seen b's close
+            with Conn(self.port, timeout=3) as d:
+                status = d.roundtrip("GET", "/").status
+            time.sleep(0.02)
+        self.assertEqual(status, 200, "a lingering rejected connection held a slot")
+
+
 class SingleThreadTest(ServerTest):
     ENV = {"THREADS": "1"}
 
