@@ -67,7 +67,8 @@ class Connection {
  private:
   struct Impl;
   void start_request(Clock::time_point now);
-  void respond(std::string& out, bool close);
+  void route_request();                              // the answer to the parsed head, in impl_->response
+  void send_response(std::string& out, bool close);  // serialises that answer, ends the request
   void respond_error(std::string& out, int status, Clock::time_point now);
   void finish_request();
 

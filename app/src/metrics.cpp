@@ -18,7 +18,7 @@ constexpr std::array<std::int64_t, kBucketCount> kBucketNs = {
 constexpr std::array<std::string_view, kBucketCount> kBucketLabels = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
 constexpr std::size_t kCodeCount = kStatusCodes.size();
-constexpr std::size_t kServerErrorIndex = 7;
+constexpr std::size_t kServerErrorIndex = 8;
 static_assert(kStatusCodes[kServerErrorIndex] == 500);
 
 std::size_t code_index(int status) {

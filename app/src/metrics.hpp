@@ -26,7 +26,7 @@ std::size_t method_index(std::string_view method);
 std::string_view method_label(std::size_t index);
 
 // Status codes the service answers with.
-inline constexpr std::array<int, 9> kStatusCodes = {200, 400, 404, 405, 408, 413, 431, 500, 503};
+inline constexpr std::array<int, 11> kStatusCodes = {200, 400, 404, 405, 408, 413, 414, 431, 500, 501, 503};
 
 // Upper bounds of the duration histogram, in nanoseconds and as label text.
 inline constexpr std::size_t kBucketCount = 14;

@@ -36,7 +36,7 @@ struct AppState {
 void route(const Request& req, const AppState& state, Response& res);
 Response route(const Request& req, const AppState& state);
 
-// A JSON error: {"error":code,"message":..,"request_id":..} for 400/404/405/408/413/431/503 (else 500).
+// A JSON error: {"error":code,"message":..,"request_id":..} for 400/404/405/408/413/414/431/501/503 (else 500).
 void error_response(int status, std::string_view request_id, Response& res);
 
 }  // namespace app

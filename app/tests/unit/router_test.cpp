@@ -83,7 +83,13 @@ TEST_F(RouterTest, PathsAreExact) {
   EXPECT_EQ(get("/healthz/").status, 404);
   EXPECT_EQ(get("/HEALTHZ").status, 404);
   EXPECT_EQ(get("//").status, 404);
-  EXPECT_EQ(get("http://example.com/").status, 404);
+  EXPECT_EQ(get("http://example.com/nope").status, 404);
+}
+
+TEST_F(RouterTest, AbsoluteFormRoutedByItsPath) {
+  EXPECT_EQ(get("http://example.com/healthz").status, 200);
+  EXPECT_EQ(get("https://example.com:8443/version?x=1").status, 200);
+  EXPECT_EQ(get("http://example.com").status, 200);  // no path: "/"
 }
 
 TEST_F(RouterTest, WrongMethodIs405WithAllow) {
