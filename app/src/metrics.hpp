@@ -49,7 +49,8 @@ class Metrics {
   void connection_rejected() { connections_rejected_.fetch_add(1, std::memory_order_relaxed); }
 
   // Appends the whole exposition to `out`.
-  void expose(std::string& out, const BuildInfo& build) const;
+  // `log_lines_dropped`: the logger's count (Logger::dropped), exposed here.
+  void expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped = 0) const;
 
  private:
   struct Shard;

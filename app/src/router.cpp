@@ -97,7 +97,7 @@ void route(const Request& req, const AppState& state, Response& res) {
       res.status = 200;
       res.content_type = kMetricsType;
       res.body.clear();
-      state.metrics.expose(res.body, state.build);
+      state.metrics.expose(res.body, state.build, state.log != nullptr ? state.log->dropped() : 0);
       break;
     case Route::unmatched: break;  // handled above
   }

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "log.hpp"
 #include "metrics.hpp"
 #include "version.hpp"
 
@@ -29,6 +30,7 @@ struct AppState {
   AppState(Metrics& m, const BuildInfo& b) : metrics(m), build(b) {}
   Metrics& metrics;
   const BuildInfo& build;
+  const Logger* log = nullptr;  // for its dropped-lines count in /metrics
   std::atomic<bool> draining{false};
 };
 

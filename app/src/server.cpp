@@ -41,6 +41,7 @@ class Drain {
     if (state_.draining.exchange(true)) {
       // A second signal: the operator wants out now.
       log_event(log_, Level::warn, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+      (void)log_.flush(std::chrono::milliseconds(500));
       std::_Exit(1);
     }
     started_ = std::chrono::steady_clock::now();
@@ -103,6 +104,7 @@ int run_server(const Config& config, const Logger& log) {
   // state outlive the io_context whose handlers own the sessions.
   Metrics metrics(config.threads);
   AppState state(metrics, build_info());
+  state.log = &log;
   SessionSet sessions;
   net::io_context ioc(static_cast<int>(config.threads));
 

@@ -319,6 +319,7 @@ std::string access_log_line(const Config& config, AppState& state, const std::st
   c.commit(request.size());
   std::string out;
   c.process(out, Connection::Clock::now());
+  (void)log.flush();
   close(fds[1]);
   char line[2048];
   const auto n = read(fds[0], line, sizeof line);

@@ -51,6 +51,10 @@ locals {
         awslogs-group         = var.log_group_name
         awslogs-region        = data.aws_region.current.name
         awslogs-stream-prefix = var.container_name
+        # A slow CloudWatch Logs must never stall stdout (and so the service):
+        # the driver buffers up to max-buffer-size, then drops lines.
+        mode              = "non-blocking"
+        "max-buffer-size" = "25m"
       }
     }
     environment    = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]

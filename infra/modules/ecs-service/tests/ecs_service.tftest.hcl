@@ -65,6 +65,11 @@ run "defaults_are_hardened" {
     error_message = "Logs must go to the log group with awslogs."
   }
   assert {
+    condition = (jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.options["mode"] == "non-blocking" &&
+    jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.options["max-buffer-size"] == "25m")
+    error_message = "The awslogs driver must be non-blocking with a bounded buffer (a stalled log stream must not stall the service)."
+  }
+  assert {
     condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].portMappings[0].containerPort == 5000
     error_message = "Container port must default to 5000."
   }
