@@ -151,8 +151,12 @@ def slug(name):
 def service_target(binary, access_log):
     env = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "THREADS": "1",
            "ACCESS_LOG": access_log}
-    return Target(f"service (log {access_log})",
-                  lambda port: [binary, "--port", str(port)], env=env, stdout="null")
+
+    def argv(port):
+        target.metrics_port = free_port()  # /metrics has a listener of its own
+        return [binary, "--port", str(port), "--metrics-port", str(target.metrics_port)]
+    target = Target(f"service (log {access_log})", argv, env=env, stdout="null")
+    return target
 
 
 def gunicorn_target():
@@ -295,46 +299,56 @@ def raise_fd_limit(need):
         resource.setrlimit(resource.RLIMIT_NOFILE, (need + 64, hard))
 
 
+# The attacks: (name, listener, target, shape). The largest response on the
+# public listener is a JSON error (/version's body is about as large); the
+# largest anywhere is /metrics, on the metrics listener (inside the VPC only).
+ATTACKS = [
+    ("pipeline GET /nope on the public listener, never read", "main", "/nope", "pipeline"),
+    ("pipeline GET /metrics on the metrics listener, never read", "metrics", "/metrics", "pipeline"),
+    ("idle keep-alive after one GET /metrics", "metrics", "/metrics", "idle"),
+]
+
+
 def attack_figures(binary):
-    """RSS growth under the two attacks, each on a fresh service (THREADS=1,
-    access log off); the server raises its own descriptor limit."""
+    """RSS growth under each attack, each on a fresh service (THREADS=1,
+    access log off, /metrics primed with every series); the server raises
+    its own descriptor limit."""
     raise_fd_limit(ATTACK_CONNS)
-    figures = {}
-    for name in ("pipeline", "idle"):
+    figures = []
+    for name, listener, path, shape in ATTACKS:
         t = service_target(binary, "off")
         t.launch(free_port())
         try:
             t.wait_ready(t.port)
-            size = attack.prime_metrics(t.port)
+            size = attack.prime_metrics(t.port, t.metrics_port)
+            port = t.metrics_port if listener == "metrics" else t.port
             base = attack.settled_rss_kib(t.proc.pid)
-            if name == "pipeline":
-                socks = attack.pipeline_never_read(t.port, ATTACK_CONNS, "/metrics", requests=64, seconds=10)
+            if shape == "pipeline":
+                socks = attack.pipeline_never_read(port, ATTACK_CONNS, path, requests=64, seconds=10)
             else:
-                socks = attack.idle_after_one(t.port, ATTACK_CONNS, "/metrics")
+                socks = attack.idle_after_one(port, ATTACK_CONNS, path)
             grown = attack.settled_rss_kib(t.proc.pid, seconds=3) - base
             for s in socks:
                 s.close()
         finally:
             t.stop()
-        figures[name] = {"base_kib": base, "growth_kib": grown, "response_bytes": size}
-        print(f"  attack {name}: {ATTACK_CONNS} connections, /metrics {size} B, RSS {base} KiB "
-              f"+ {grown} KiB", file=sys.stderr)
+        figures.append({"name": name, "base_kib": base, "growth_kib": grown, "metrics_bytes": size})
+        print(f"  attack: {name}: {ATTACK_CONNS} connections, RSS {base} KiB + {grown} KiB", file=sys.stderr)
     return figures
 
 
 def render_attack(figures):
-    p, i = figures["pipeline"], figures["idle"]
-    return "\n".join([
-        f"Attack figures (service THREADS=1, /metrics primed to {p['response_bytes'] / 1024:.0f} KiB, "
-        f"{ATTACK_CONNS} connections):",
+    lines = [
+        f"Attack figures (service THREADS=1, {ATTACK_CONNS} connections, /metrics primed to "
+        f"{figures[0]['metrics_bytes'] / 1024:.0f} KiB):",
         "",
         "| attack | RSS before | RSS growth | per connection |",
         "|---|---:|---:|---:|",
-        f"| pipeline /metrics, never read | {mib(p['base_kib'])} | {mib(p['growth_kib'])} | "
-        f"{p['growth_kib'] / ATTACK_CONNS:.1f} KiB |",
-        f"| idle keep-alive after one /metrics | {mib(i['base_kib'])} | {mib(i['growth_kib'])} | "
-        f"{i['growth_kib'] / ATTACK_CONNS:.1f} KiB |",
-    ]) + "\n"
+    ]
+    for f in figures:
+        lines.append(f"| {f['name']} | {mib(f['base_kib'])} | {mib(f['growth_kib'])} | "
+                     f"{f['growth_kib'] / ATTACK_CONNS:.1f} KiB |")
+    return "\n".join(lines) + "\n"
 
 
 def main():

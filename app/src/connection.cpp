@@ -168,11 +168,12 @@ struct Connection::Impl {
   bool continue_handled = false;  // Expect: 100-continue answered for this request
 };
 
-Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer)
+Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer, Surface surface)
     : config_(config),
       state_(state),
       log_(log),
       peer_(std::move(peer)),
+      surface_(surface),
       // Room for a whole header section plus a read's worth of pipelined bytes;
       // the parser reports 431 before the buffer can fill with one header.
       impl_(std::make_unique<Impl>(std::size_t{config.max_header_bytes} + 8192)) {}
@@ -302,7 +303,7 @@ bool Connection::timeout(std::string& out, Clock::time_point now) {
 void Connection::route_request() {
   auto& im = *impl_;
   request_id_for(im.head.request_id_header, im.request_id);
-  const Request req{im.head.method, im.head.target, im.request_id};
+  const Request req{im.head.method, im.head.target, im.request_id, surface_};
   route(req, state_, im.response);
 }
 

@@ -33,7 +33,8 @@ class Connection {
   static constexpr std::size_t kRetainBytes = 8 * 1024;
   using Clock = std::chrono::steady_clock;
 
-  Connection(const Config& config, AppState& state, const Logger& log, std::string peer);
+  Connection(const Config& config, AppState& state, const Logger& log, std::string peer,
+             Surface surface = Surface::main);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -76,6 +77,7 @@ class Connection {
   AppState& state_;
   const Logger& log_;
   std::string peer_;
+  Surface surface_;
   std::unique_ptr<Impl> impl_;
   std::size_t queued_ = 0, queued_bytes_ = 0;
   bool closing_ = false;

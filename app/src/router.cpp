@@ -9,12 +9,13 @@ constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kText = "text/plain; charset=utf-8";
 constexpr std::string_view kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
 
-Route match(std::string_view path) {
+Route match(std::string_view path, Surface surface) {
+  // /metrics is served on the metrics listener only, and nothing else there.
+  if (surface == Surface::metrics) return path == "/metrics" ? Route::metrics : Route::unmatched;
   if (path == "/") return Route::root;
   if (path == "/healthz") return Route::healthz;
   if (path == "/readyz") return Route::readyz;
   if (path == "/version") return Route::version;
-  if (path == "/metrics") return Route::metrics;
   return Route::unmatched;
 }
 
@@ -63,7 +64,7 @@ void error_response(int status, std::string_view request_id, Response& res) {
 void route(const Request& req, const AppState& state, Response& res) {
   res.allow_get_head = false;
   const std::string_view path = path_of(req.target);
-  res.route = match(path);
+  res.route = match(path, req.surface);
   if (res.route == Route::unmatched) {
     error_response(404, req.request_id, res);
     return;

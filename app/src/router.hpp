@@ -11,10 +11,15 @@
 
 namespace app {
 
+// Which listener a request came in on: the public one (behind the load
+// balancer) or the metrics one (METRICS_PORT, inside the VPC only).
+enum class Surface : std::uint8_t { main, metrics };
+
 struct Request {
   std::string_view method;      // as received, e.g. "GET"
   std::string_view target;      // raw request target, e.g. "/healthz?x=1"
   std::string_view request_id;  // already sanitised or generated
+  Surface surface = Surface::main;
 };
 
 struct Response {

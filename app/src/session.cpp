@@ -86,13 +86,14 @@ void SessionSet::forget_when_empty() {
 
 // ---- Session ----
 
-Session::Session(tcp::socket socket, const Config& config, AppState& state, const Logger& log, SessionSet& set)
+Session::Session(tcp::socket socket, const Config& config, AppState& state, const Logger& log, SessionSet& set,
+                 Surface surface)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       config_(config),
       state_(state),
       set_(set),
-      conn_(config, state, log, peer_address(socket_)),
+      conn_(config, state, log, peer_address(socket_), surface),
       step_(std::min(config.request_timeout, config.idle_timeout)) {
   state_.metrics.connections_add(1);
 }

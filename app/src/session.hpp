@@ -51,7 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   using Clock = Connection::Clock;
 
   Session(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
-          SessionSet& set);
+          SessionSet& set, Surface surface);
   ~Session();
 
   void start();

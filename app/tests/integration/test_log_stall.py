@@ -26,8 +26,8 @@ def wait_listening(port, proc, timeout=10):
 
 class LogStallTest(ServerTest):
     def start_stalled(self):
-        port = free_port()
-        proc = subprocess.Popen([server_bin()], env=base_env({"PORT": port}), stdin=subprocess.DEVNULL,
+        port, mport = free_port(), free_port()
+        proc = subprocess.Popen([server_bin()], env=base_env({"PORT": port, "METRICS_PORT": mport}), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # stdout never read
 
         def cleanup():
@@ -37,10 +37,10 @@ class LogStallTest(ServerTest):
             proc.stdout.close()
         self.addCleanup(cleanup)
         wait_listening(port, proc)
-        return port, proc
+        return port, mport, proc
 
     def test_stalled_stdout_does_not_block_requests_and_drops_are_counted(self):
-        port, proc = self.start_stalled()
+        port, mport, proc = self.start_stalled()
         batch = b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n" * 100
         with Conn(port, timeout=5) as c:
             for _ in range(80):  # 8,000 access log lines: far more than pipe and buffer hold
@@ -49,6 +49,7 @@ class LogStallTest(ServerTest):
                     self.assertEqual(c.read_response().status, 200)
         with Conn(port, timeout=2) as c:
             self.assertEqual(c.roundtrip("GET", "/healthz").status, 200)
+        with Conn(mport, timeout=2) as c:
             text = c.roundtrip("GET", "/metrics").body.decode()
         m = re.search(r"^log_lines_dropped_total (\d+)$", text, re.M)
         self.assertIsNotNone(m, "no log_lines_dropped_total in /metrics")

@@ -33,7 +33,7 @@ class ConnectionTest : public ::testing::Test {
     return out;
   }
   Connection& conn() {
-    if (!conn_) conn_ = std::make_unique<Connection>(config_, state_, log_, "10.0.0.1");
+    if (!conn_) conn_ = std::make_unique<Connection>(config_, state_, log_, "10.0.0.1", surface_);
     return *conn_;
   }
   static int count(const std::string& s, std::string_view what) {
@@ -46,6 +46,7 @@ class ConnectionTest : public ::testing::Test {
   Metrics metrics_;
   AppState state_{metrics_, build_info()};
   Logger log_{Level::error};
+  Surface surface_ = Surface::main;
   std::unique_ptr<Connection> conn_;
   Connection::Step last_{Connection::Next::read, 0};
 };
@@ -80,6 +81,7 @@ TEST_F(ConnectionTest, PipelinedAnsweredInOrder) {
 TEST_F(ConnectionTest, QueuedBytesBoundPausesAnswering) {
   // /metrics is the largest response: pipelined without reading, answering
   // stops once the queued bytes pass the bound, not after a count.
+  surface_ = Surface::metrics;
   std::string many;
   for (int i = 0; i < 40; ++i) many += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
   auto buf = conn().read_buffer();

@@ -13,8 +13,9 @@ locals {
   }
 
   environment = merge(var.environment, {
-    PORT      = tostring(var.container_port)
-    LOG_LEVEL = var.log_level
+    PORT         = tostring(var.container_port)
+    METRICS_PORT = tostring(var.metrics_port)
+    LOG_LEVEL    = var.log_level
   })
 
   container = {
@@ -25,6 +26,13 @@ locals {
       name          = "http"
       containerPort = var.container_port
       hostPort      = var.container_port
+      protocol      = "tcp"
+      appProtocol   = "http"
+      }, {
+      # Not in the service's load_balancer block: the ALB never reaches it.
+      name          = "metrics"
+      containerPort = var.metrics_port
+      hostPort      = var.metrics_port
       protocol      = "tcp"
       appProtocol   = "http"
     }]
