@@ -6,12 +6,19 @@ interleaved rounds (median reported); also cold start (launch to first
 200, median of 5) and idle RSS. Prints a Markdown table and writes
 build/bench/results.md and build/bench/results.csv.
 
-Usage: python3 app/bench/bench.py  (env: SERVER_BIN, BENCH_SECONDS=10,
-BENCH_ROUNDS=3, BENCH_WARMUP=3, BENCH_CONNECTIONS="10 100 256")
+The attack figures (attack.py): RSS growth of the service with
+BENCH_ATTACK_CONNS (1000) connections that pipeline the largest response
+(/metrics with every series primed) and never read, and with as many idle
+keep-alive connections after one /metrics each.
+
+Usage: python3 app/bench/bench.py [attack]  (env: SERVER_BIN, BENCH_SECONDS=10,
+BENCH_ROUNDS=3, BENCH_WARMUP=3, BENCH_CONNECTIONS="10 100 256",
+BENCH_ATTACK_CONNS=1000); `attack` runs only the attack figures.
 """
 import csv
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -21,6 +28,8 @@ import sys
 import threading
 import time
 
+import attack
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(ROOT, "build", "bench")
@@ -29,6 +38,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "10 100 256").split()]
+ATTACK_CONNS = int(os.environ.get("BENCH_ATTACK_CONNS", "1000"))
 DEBIAN_PY = "/usr/bin/python3"
 
 
@@ -141,8 +151,12 @@ def slug(name):
 def service_target(binary, access_log):
     env = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "THREADS": "1",
            "ACCESS_LOG": access_log}
-    return Target(f"service (log {access_log})",
-                  lambda port: [binary, "--port", str(port)], env=env, stdout="null")
+
+    def argv(port):
+        target.metrics_port = free_port()  # /metrics has a listener of its own
+        return [binary, "--port", str(port), "--metrics-port", str(target.metrics_port)]
+    target = Target(f"service (log {access_log})", argv, env=env, stdout="null")
+    return target
 
 
 def gunicorn_target():
@@ -276,6 +290,67 @@ def write_csv(rows, extra):
                         e["idle_kib"]])
 
 
+def raise_fd_limit(need):
+    """The client side of the attack needs one descriptor per connection."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need + 64:
+        if hard != resource.RLIM_INFINITY and hard < need + 64:
+            die(f"RLIMIT_NOFILE hard limit {hard} is below the {need} connections of the attack")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need + 64, hard))
+
+
+# The attacks: (name, listener, target, shape). The largest response on the
+# public listener is a JSON error (/version's body is about as large); the
+# largest anywhere is /metrics, on the metrics listener (inside the VPC only).
+ATTACKS = [
+    ("pipeline GET /nope on the public listener, never read", "main", "/nope", "pipeline"),
+    ("pipeline GET /metrics on the metrics listener, never read", "metrics", "/metrics", "pipeline"),
+    ("idle keep-alive after one GET /metrics", "metrics", "/metrics", "idle"),
+]
+
+
+def attack_figures(binary):
+    """RSS growth under each attack, each on a fresh service (THREADS=1,
+    access log off, /metrics primed with every series); the server raises
+    its own descriptor limit."""
+    raise_fd_limit(ATTACK_CONNS)
+    figures = []
+    for name, listener, path, shape in ATTACKS:
+        t = service_target(binary, "off")
+        t.launch(free_port())
+        try:
+            t.wait_ready(t.port)
+            size = attack.prime_metrics(t.port, t.metrics_port)
+            port = t.metrics_port if listener == "metrics" else t.port
+            base = attack.settled_rss_kib(t.proc.pid)
+            if shape == "pipeline":
+                socks = attack.pipeline_never_read(port, ATTACK_CONNS, path, requests=64, seconds=10)
+            else:
+                socks = attack.idle_after_one(port, ATTACK_CONNS, path)
+            grown = attack.settled_rss_kib(t.proc.pid, seconds=3) - base
+            for s in socks:
+                s.close()
+        finally:
+            t.stop()
+        figures.append({"name": name, "base_kib": base, "growth_kib": grown, "metrics_bytes": size})
+        print(f"  attack: {name}: {ATTACK_CONNS} connections, RSS {base} KiB + {grown} KiB", file=sys.stderr)
+    return figures
+
+
+def render_attack(figures):
+    lines = [
+        f"Attack figures (service THREADS=1, {ATTACK_CONNS} connections, /metrics primed to "
+        f"{figures[0]['metrics_bytes'] / 1024:.0f} KiB):",
+        "",
+        "| attack | RSS before | RSS growth | per connection |",
+        "|---|---:|---:|---:|",
+    ]
+    for f in figures:
+        lines.append(f"| {f['name']} | {mib(f['base_kib'])} | {mib(f['growth_kib'])} | "
+                     f"{f['growth_kib'] / ATTACK_CONNS:.1f} KiB |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     preflight()
     binary = os.environ.get("SERVER_BIN", os.path.join(ROOT, "build/app/release/server"))
@@ -285,6 +360,9 @@ def main():
     for name in os.listdir(OUT):  # server logs of an earlier run
         if name.endswith(".log"):
             os.remove(os.path.join(OUT, name))
+    if sys.argv[1:] == ["attack"]:
+        print(render_attack(attack_figures(binary)))
+        return
     targets = [service_target(binary, "off"), service_target(binary, "on"),
                nginx_target(), gunicorn_target()]
     extra = {t.name: {"cold_ms": None} for t in targets}
@@ -311,8 +389,10 @@ def main():
     finally:
         for t in targets:
             t.stop()
+    print("bench: attack figures", file=sys.stderr)
+    figures = attack_figures(binary)
     rows = [median_row(runs[(t.name, c)]) for t in targets for c in CONNECTIONS]
-    table = render(rows, extra)
+    table = render(rows, extra) + "\n" + render_attack(figures)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(table)
     write_csv(rows, extra)

@@ -40,13 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::size_t piece = data[0] & 0x80 ? size : std::size_t{data[0]} + 1;
   world.state.draining.store((data[0] & 0x40) != 0 && (data[0] & 0x80) != 0);
+  const auto surface = (data[0] & 0xA0) == 0xA0 ? app::Surface::metrics : app::Surface::main;
   ++data;
   --size;
 
   std::string out;
   std::size_t responses = 0;
   {
-    app::Connection conn(world.config, world.state, world.log, "127.0.0.1");
+    app::Connection conn(world.config, world.state, world.log, "127.0.0.1", surface);
     bool closed = false;
     while (size > 0 && !closed) {
       auto buf = conn.read_buffer();
@@ -57,10 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       data += n;
       size -= n;
       app::Connection::Step step{};
-      do {  // a full queue (16) pauses until the "socket" has written them
+      do {  // a full queue (kMaxQueuedBytes) pauses until the "socket" has written it
+        const std::size_t before = out.size();
         step = conn.process(out, app::Connection::Clock::now());
         responses += step.responses;
-        conn.written(step.responses);
+        conn.written(step.responses, out.size() - before);
       } while (step.next == app::Connection::Next::wait);
       closed = step.next == app::Connection::Next::close;
     }

@@ -50,6 +50,7 @@ std::function<bool(Config&, std::string_view)> duration_setting(std::chrono::mil
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
       {"PORT", "--port", "an integer 0-65535", uint_setting(&Config::port, 0, 65535)},
+      {"METRICS_PORT", "--metrics-port", "an integer 0-65535, not PORT", uint_setting(&Config::metrics_port, 0, 65535)},
       {"HOST", "--host", "an IPv4 or IPv6 address literal",
        [](Config& c, std::string_view s) {
          boost::system::error_code ec;
@@ -165,6 +166,12 @@ ParseResult parse_config(const std::vector<std::string_view>& args, const EnvLoo
       return r;
     }
   }
+  if (r.config.metrics_port == r.config.port && r.config.port != 0) {
+    r.action = Action::fail;
+    r.error = "invalid METRICS_PORT \"" + std::to_string(r.config.metrics_port) +
+              "\": expected a port other than PORT (/metrics must not be on the public listener)";
+    return r;
+  }
   r.action = mode.value_or(Action::run);
   return r;
 }
@@ -176,6 +183,7 @@ HTTP service (Boost.Beast). Every option also comes from the environment
 variable in brackets; a flag wins over the variable.
 
   --port N                 [PORT] listen port, 0-65535, 0 = any free port (5000)
+  --metrics-port N         [METRICS_PORT] /metrics only, 0-65535, not PORT (9090)
   --host ADDR              [HOST] IPv4 or IPv6 address to bind (0.0.0.0)
   --threads N              [THREADS] I/O threads, 1-256 (CPU quota or affinity)
   --log-level L            [LOG_LEVEL] debug, info, warn, error (info)

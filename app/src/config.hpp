@@ -15,6 +15,7 @@ namespace app {
 
 struct Config {
   std::uint16_t port = 5000;
+  std::uint16_t metrics_port = 9090;  // /metrics only; inside the VPC, never behind the ALB
   std::string host = "0.0.0.0";
   unsigned threads = 0;  // 0: not set, use default_threads()
   Level log_level = Level::info;

@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 #include <optional>
 
+#include "head_check.hpp"
 #include "request_id.hpp"
 #include "response.hpp"
 
@@ -23,9 +24,13 @@ namespace {
 struct RequestHead {
   std::string method, target, request_id_header, forwarded_for, user_agent;
   int version = 11;
+  int hosts = 0;  // Host fields seen
   bool has_content_length = false;
   bool has_transfer_encoding = false;
-  bool parsed = false;  // the start line was parsed
+  bool unknown_coding = false;   // a transfer coding other than chunked
+  bool expect_continue = false;  // Expect: 100-continue
+  bool keep_alive = true;        // from the head only: trailers cannot change it
+  bool parsed = false;           // the start line was parsed
 
   void clear() {
     method.clear();
@@ -34,9 +39,32 @@ struct RequestHead {
     forwarded_for.clear();
     user_agent.clear();
     version = 11;
-    has_content_length = has_transfer_encoding = parsed = false;
+    hosts = 0;
+    has_content_length = has_transfer_encoding = unknown_coding = expect_continue = parsed = false;
+    keep_alive = true;
   }
 };
+
+// Our own error for a transfer coding we do not implement (501): Beast's
+// codes all mean a malformed message (400).
+const boost::system::error_code kUnknownCoding =
+    boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
+
+// True if a Transfer-Encoding value lists a coding other than chunked
+// (parameters and OWS ignored, names case-insensitive; RFC 9112 6.1).
+bool has_unknown_coding(bstring_view value) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    auto item = value.substr(0, comma);
+    item = item.substr(0, item.find(';'));
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (!item.empty() && !boost::beast::iequals(item, "chunked")) return true;
+    if (comma == bstring_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
 
 // Beast's HTTP parser with callbacks that keep only what we use and discard
 // bodies as they stream through (no endpoint reads a body).
@@ -53,10 +81,17 @@ class RequestParser final : public http::basic_parser<true> {
   }
   void on_response_impl(int, bstring_view, int, error_code&) override {}
   void on_field_impl(http::field f, bstring_view name, bstring_view value, error_code&) override {
+    // Chunked trailer fields arrive here too: they never touch the head's state.
+    if (is_header_done()) return;
     if (f == http::field::content_length) {
       head_.has_content_length = true;
     } else if (f == http::field::transfer_encoding) {
       head_.has_transfer_encoding = true;
+      head_.unknown_coding = head_.unknown_coding || has_unknown_coding(value);
+    } else if (f == http::field::host) {
+      ++head_.hosts;
+    } else if (f == http::field::expect) {
+      head_.expect_continue = boost::beast::iequals(value, "100-continue");
     } else if (f == http::field::user_agent) {
       head_.user_agent.assign(value);
     } else if (f == http::field::unknown) {
@@ -68,11 +103,22 @@ class RequestParser final : public http::basic_parser<true> {
     }
   }
   void on_header_impl(error_code& ec) override {
-    // Request smuggling: Content-Length with Transfer-Encoding in any order,
-    // or a Transfer-Encoding whose final coding is not chunked (RFC 9112 6.3).
-    if (head_.has_transfer_encoding && (head_.has_content_length || !chunked())) {
-      ec = http::error::bad_transfer_encoding;
+    head_.keep_alive = keep_alive();
+    if (head_.has_transfer_encoding) {
+      // Request smuggling: Content-Length with Transfer-Encoding in any
+      // order, or Transfer-Encoding in HTTP/1.0 (RFC 9112 6.1, 6.3): 400.
+      // A coding we do not implement: 501 (RFC 9112 6.1). Chunked not
+      // final (only "chunked, chunked" is left by then): 400.
+      if (head_.has_content_length || head_.version < 11) {
+        ec = http::error::bad_transfer_encoding;
+      } else if (head_.unknown_coding) {
+        ec = kUnknownCoding;
+      } else if (!chunked()) {
+        ec = http::error::bad_transfer_encoding;
+      }
     }
+    // Exactly one Host in HTTP/1.1, at most one in 1.0 (RFC 9112 3.2).
+    if (!ec && (head_.hosts > 1 || (head_.hosts == 0 && head_.version >= 11))) ec = http::error::bad_field;
   }
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
   std::size_t on_body_impl(bstring_view body, error_code&) override { return body.size(); }
@@ -84,6 +130,7 @@ class RequestParser final : public http::basic_parser<true> {
 };
 
 int status_for(const error_code& ec) {
+  if (ec == kUnknownCoding) return 501;
   if (ec == http::error::header_limit) return 431;
   if (ec == http::error::body_limit) return 413;
   return 400;
@@ -104,6 +151,10 @@ string_view client_address(string_view xff, string_view peer) {
 
 }  // namespace
 
+void give_back_large(std::string& buf) {
+  if (buf.capacity() > Connection::kRetainBytes) std::string().swap(buf);
+}
+
 struct Connection::Impl {
   explicit Impl(std::size_t max_input) : input(max_input) {}
   boost::beast::flat_buffer input;
@@ -113,13 +164,16 @@ struct Connection::Impl {
   Response response;
   std::string log_lines;  // access log lines of one process() call, written at once
   std::string scratch;
+  std::size_t head_scanned = 0;   // check_head's resume point for this request
+  bool continue_handled = false;  // Expect: 100-continue answered for this request
 };
 
-Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer)
+Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer, Surface surface)
     : config_(config),
       state_(state),
       log_(log),
       peer_(std::move(peer)),
+      surface_(surface),
       // Room for a whole header section plus a read's worth of pipelined bytes;
       // the parser reports 431 before the buffer can fill with one header.
       impl_(std::make_unique<Impl>(std::size_t{config.max_header_bytes} + 8192)) {}
@@ -131,6 +185,7 @@ Connection::~Connection() {
 
 boost::asio::mutable_buffer Connection::read_buffer() {
   auto& in = impl_->input;
+  if (in.size() == 0 && in.capacity() > kRetainBytes) in.shrink_to_fit();  // grown for one large head
   const std::size_t room = in.max_size() - in.size();
   if (room == 0) return {};
   // Read into spare capacity if there is some, else grow by 4 KiB.
@@ -144,9 +199,10 @@ void Connection::discard_input() { impl_->input.consume(impl_->input.size()); }
 
 bool Connection::request_started() const { return impl_->parser.has_value(); }
 
-void Connection::written(std::size_t n) {
-  n = std::min(n, queued_);  // the gauge moves with queued_, never below it
+void Connection::written(std::size_t responses, std::size_t bytes) {
+  const std::size_t n = std::min(responses, queued_);  // the gauge moves with queued_, never below it
   queued_ -= n;
+  queued_bytes_ -= std::min(bytes, queued_bytes_);
   state_.metrics.in_flight_add(-static_cast<std::int64_t>(n));
 }
 
@@ -157,6 +213,8 @@ void Connection::start_request(Clock::time_point now) {
   im.parser->header_limit(config_.max_header_bytes);
   im.parser->body_limit(config_.max_body_bytes);
   im.parser->eager(true);
+  im.head_scanned = 0;
+  im.continue_handled = false;
   request_start_ = now;
   state_.metrics.in_flight_add(1);
 }
@@ -170,12 +228,25 @@ Connection::Step Connection::process(std::string& out, Clock::time_point now) {
       step.next = Next::close;
       break;
     }
-    if (queued_ >= kMaxQueued) {
+    if (queued_bytes_ >= kMaxQueuedBytes) {
       step.next = Next::wait;
       break;
     }
     if (im.input.size() == 0) break;  // need more bytes
     if (!im.parser) start_request(now);
+    if (!im.parser->is_header_done()) {
+      const auto bytes = im.input.data();
+      const HeadCheck hc =
+          check_head({static_cast<const char*>(bytes.data()), bytes.size()}, config_.max_header_bytes, im.head_scanned);
+      im.input.consume(hc.empty_lines);
+      im.head_scanned = hc.scanned - hc.empty_lines;
+      if (hc.status != 0) {
+        respond_error(out, hc.status, now);
+        ++step.responses;
+        continue;
+      }
+      if (!hc.complete) break;  // wait for more bytes
+    }
     error_code ec;
     const std::size_t used = im.parser->put(im.input.data(), ec);
     im.input.consume(used);
@@ -191,14 +262,33 @@ Connection::Step Connection::process(std::string& out, Clock::time_point now) {
       continue;
     }
     if (!im.parser->is_done()) {
+      if (im.parser->is_header_done() && im.head.expect_continue && !im.continue_handled) {
+        // RFC 9110 10.1.1: answer at once, so the client sends its body (100)
+        // or learns the final status without sending it (then close: the
+        // body may still come, and is discarded while lingering).
+        im.continue_handled = true;
+        route_request();
+        if (im.response.status >= 300) {
+          send_response(out, true);
+          ++step.responses;
+          continue;
+        }
+        if (im.head.version >= 11) {
+          constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          out += kContinue;
+          queued_bytes_ += kContinue.size();
+        }
+      }
       if (used == 0) break;  // cannot happen with eager parsing; never spin
       continue;
     }
-    const bool close = !im.parser->keep_alive() || state_.draining.load(std::memory_order_relaxed);
-    respond(out, close);
+    const bool close = !im.head.keep_alive || state_.draining.load(std::memory_order_relaxed);
+    if (!im.continue_handled) route_request();
+    send_response(out, close);
     ++step.responses;
   }
   if (!im.log_lines.empty()) log_.write_raw(im.log_lines);
+  give_back_large(im.log_lines);
   return step;
 }
 
@@ -210,17 +300,23 @@ bool Connection::timeout(std::string& out, Clock::time_point now) {
   return true;
 }
 
-void Connection::respond(std::string& out, bool close) {
+void Connection::route_request() {
   auto& im = *impl_;
   request_id_for(im.head.request_id_header, im.request_id);
-  const Request req{im.head.method, im.head.target, im.request_id};
+  const Request req{im.head.method, im.head.target, im.request_id, surface_};
   route(req, state_, im.response);
+}
+
+void Connection::send_response(std::string& out, bool close) {
+  auto& im = *impl_;
   ResponseMeta meta;
   meta.request_id = im.request_id;
   meta.head = im.head.method == "HEAD";
   meta.close = close;
   meta.keep_alive_10 = !close && im.head.version == 10;
+  const std::size_t before = out.size();
   serialize(im.response, meta, out);
+  queued_bytes_ += out.size() - before;
   closing_ = close;
   finish_request();
 }
@@ -236,7 +332,9 @@ void Connection::respond_error(std::string& out, int status, Clock::time_point n
   meta.request_id = im.request_id;
   meta.head = im.head.method == "HEAD";
   meta.close = true;
+  const std::size_t before = out.size();
   serialize(im.response, meta, out);
+  queued_bytes_ += out.size() - before;
   closing_ = true;
   finish_request();
 }
@@ -249,6 +347,7 @@ void Connection::finish_request() {
   state_.metrics.observe(method_index(im.head.method), im.response.route, im.response.status, elapsed);
   ++queued_;
   im.parser.reset();
+  give_back_large(im.response.body);
   if (!config_.access_log || !log_.enabled(Level::info)) return;
   const string_view client = client_address(im.head.forwarded_for, peer_);
   std::string& buf = im.scratch;

@@ -18,13 +18,23 @@
 
 namespace app {
 
+// Frees `buf` if it grew beyond Connection::kRetainBytes (one large
+// response), so a long-lived connection does not keep that capacity.
+void give_back_large(std::string& buf);
+
 class Connection {
  public:
-  // At most this many responses wait to be written; reading pauses meanwhile.
-  static constexpr std::size_t kMaxQueued = 16;
+  // Answering (and so reading) pauses while this many bytes of responses
+  // wait to be written: a client that pipelines and never reads holds at
+  // most this plus one response, whatever it asks for.
+  static constexpr std::size_t kMaxQueuedBytes = 16 * 1024;
+  // Buffers that grew beyond this for one large response (/metrics) are
+  // given back after it, so an idle keep-alive connection stays small.
+  static constexpr std::size_t kRetainBytes = 8 * 1024;
   using Clock = std::chrono::steady_clock;
 
-  Connection(const Config& config, AppState& state, const Logger& log, std::string peer);
+  Connection(const Config& config, AppState& state, const Logger& log, std::string peer,
+             Surface surface = Surface::main);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -49,15 +59,17 @@ class Connection {
   // Bytes of a request received, its response not yet produced.
   bool request_started() const;
   Clock::time_point request_start() const { return request_start_; }
-  // Responses produced and not yet reported written.
+  // Responses (and their bytes) produced and not yet reported written.
   std::size_t queued() const { return queued_; }
-  // The session wrote `n` more responses to the socket.
-  void written(std::size_t n);
+  std::size_t queued_bytes() const { return queued_bytes_; }
+  // The session wrote `responses` more responses, `bytes` in all, to the socket.
+  void written(std::size_t responses, std::size_t bytes);
 
  private:
   struct Impl;
   void start_request(Clock::time_point now);
-  void respond(std::string& out, bool close);
+  void route_request();                              // the answer to the parsed head, in impl_->response
+  void send_response(std::string& out, bool close);  // serialises that answer, ends the request
   void respond_error(std::string& out, int status, Clock::time_point now);
   void finish_request();
 
@@ -65,8 +77,9 @@ class Connection {
   AppState& state_;
   const Logger& log_;
   std::string peer_;
+  Surface surface_;
   std::unique_ptr<Impl> impl_;
-  std::size_t queued_ = 0;
+  std::size_t queued_ = 0, queued_bytes_ = 0;
   bool closing_ = false;
   Clock::time_point request_start_{};
 };

@@ -7,7 +7,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
-Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log, SessionSet& sessions)
+Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log, SessionSet& sessions,
+                   Surface surface)
     : ioc_(ioc),
       strand_(net::make_strand(ioc)),
       acceptor_(strand_),
@@ -15,14 +16,16 @@ Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, 
       config_(config),
       state_(state),
       log_(log),
-      sessions_(sessions) {}
+      sessions_(sessions),
+      surface_(surface) {}
 
 bool Listener::open(std::string& error) {
   error_code ec;
   const auto address = net::ip::make_address(config_.host, ec);
-  const tcp::endpoint endpoint(address, config_.port);
+  const std::uint16_t port = surface_ == Surface::metrics ? config_.metrics_port : config_.port;
+  const tcp::endpoint endpoint(address, port);
   auto fail = [&](const char* what) {
-    error = std::string(what) + " " + config_.host + ":" + std::to_string(config_.port) + ": " + ec.message();
+    error = std::string(what) + " " + config_.host + ":" + std::to_string(port) + ": " + ec.message();
     return false;
   };
   if (ec) return fail("bad address");
@@ -82,12 +85,13 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
     return;
   }
   try {
-    auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_);
-    if (sessions_.size() > config_.max_connections) {
+    auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_, surface_);
+    if (sessions_.try_add(session, config_.max_connections)) {
+      session->start();
+    } else {
+      // Not added: while its 503 is written it holds no MAX_CONNECTIONS slot.
       state_.metrics.connection_rejected();
       session->reject();
-    } else {
-      session->start();
     }
   } catch (const std::exception& e) {
     // Out of memory, say: drop this connection, but keep accepting (an

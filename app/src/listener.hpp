@@ -15,10 +15,11 @@ namespace app {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(boost::asio::io_context& ioc, const Config& config, AppState& state, const Logger& log,
-           SessionSet& sessions);
+  Listener(boost::asio::io_context& ioc, const Config& config, AppState& state, const Logger& log, SessionSet& sessions,
+           Surface surface = Surface::main);
 
-  // Binds and listens on HOST:PORT; on failure returns false and says why.
+  // Binds and listens on HOST:PORT (METRICS_PORT for the metrics surface);
+  // on failure returns false and says why.
   bool open(std::string& error);
   std::uint16_t port() const;
   void start();
@@ -37,6 +38,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   AppState& state_;
   const Logger& log_;
   SessionSet& sessions_;
+  Surface surface_;
   bool stopped_ = false;
 };
 

@@ -1,11 +1,19 @@
 #pragma once
-// JSON-lines logging on stdout: one object per line. Writes are serialised by
-// a mutex: a write(2) of more than PIPE_BUF bytes to a pipe (the container's
-// log driver) may be split, and lines from several threads must not interleave.
+// JSON-lines logging on stdout: one object per line. Request handling never
+// waits for stdout: lines go into a bounded in-memory buffer that a thread of
+// the logger's own writes out; when stdout stalls (a log driver that stopped
+// reading) and the buffer is full, lines are dropped and counted
+// (log_lines_dropped_total in /metrics) instead of stalling /healthz, every
+// request and the drain. One writer thread also means lines never interleave.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "json.hpp"
 
@@ -21,7 +29,14 @@ void append_rfc3339_now(std::string& out);
 
 class Logger {
  public:
-  explicit Logger(Level min = Level::info, int fd = 1) : min_(min), fd_(fd) {}
+  // At most this many bytes wait for the writer; beyond, lines are dropped.
+  static constexpr std::size_t kMaxBufferedBytes = 1 << 20;
+
+  explicit Logger(Level min = Level::info, int fd = 1);
+  ~Logger();  // writes what is buffered (for at most kFinalFlush), then stops the writer
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
   bool enabled(Level l) const { return l >= min_; }
 
   // Starts a line {"time":..,"level":..,"event":.. in `buf` (cleared first);
@@ -29,13 +44,30 @@ class Logger {
   static JsonObject begin(std::string& buf, Level l, std::string_view event);
   // Closes the object, appends '\n' and writes the line.
   void finish(std::string& buf, JsonObject& obj) const;
-  // Writes already complete lines (one or more), whole.
+  // Queues already complete lines (one or more), whole; never blocks on the output.
   void write_raw(std::string_view lines) const;
+  // Waits (at most `limit`) until every queued line has been written; true if all were.
+  bool flush(std::chrono::milliseconds limit = std::chrono::milliseconds(2000)) const;
+  // Lines dropped because the buffer was full.
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
+  static constexpr std::chrono::milliseconds kFinalFlush{2000};
+  void run_writer();
+  bool write_out(std::string_view bytes);  // false if stopping and the output stays blocked
+
   Level min_;
   int fd_;
-  mutable std::mutex write_mutex_;  // uncontended with one thread: far cheaper than the write(2)
+  std::size_t chunk_;  // bytes per write(2)
+  mutable std::mutex mutex_;
+  mutable std::condition_variable wake_;     // the writer: lines queued, or stop
+  mutable std::condition_variable written_;  // flush(): the queue was written
+  mutable std::string queue_;
+  mutable std::uint64_t queued_total_ = 0, written_total_ = 0;  // bytes, for flush()
+  mutable std::atomic<std::uint64_t> dropped_{0};
+  bool stop_ = false;
+  std::chrono::steady_clock::time_point stop_deadline_{};
+  std::thread writer_;  // last: started once the members above exist
 };
 
 }  // namespace app

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
         .str("commit", build.commit)
         .num("threads", config.threads)
         .num("port", config.port)
+        .num("metrics_port", config.metrics_port)
         .str("host", config.host);
     log.finish(buf, obj);
   }

@@ -18,7 +18,7 @@ constexpr std::array<std::int64_t, kBucketCount> kBucketNs = {
 constexpr std::array<std::string_view, kBucketCount> kBucketLabels = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
 constexpr std::size_t kCodeCount = kStatusCodes.size();
-constexpr std::size_t kServerErrorIndex = 7;
+constexpr std::size_t kServerErrorIndex = 8;
 static_assert(kStatusCodes[kServerErrorIndex] == 500);
 
 std::size_t code_index(int status) {
@@ -137,7 +137,7 @@ void Metrics::observe(std::size_t method, Route route, int status, std::chrono::
   s.sum_ns[method][r].fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
 }
 
-void Metrics::expose(std::string& out, const BuildInfo& build) const {
+void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped) const {
   auto sum_shards = [this](auto pick) {
     std::uint64_t total = 0;
     for (unsigned i = 0; i < shard_count_; ++i) total += pick(shards_[i]).load(std::memory_order_relaxed);
@@ -211,6 +211,11 @@ void Metrics::expose(std::string& out, const BuildInfo& build) const {
          "Connections refused with a 503 because MAX_CONNECTIONS were open.");
   out += "http_connections_rejected_total ";
   append_int(out, static_cast<std::int64_t>(connections_rejected_.load(std::memory_order_relaxed)));
+  out += '\n';
+  header(out, "log_lines_dropped_total", "counter",
+         "Log lines dropped because stdout did not keep up and the log buffer was full.");
+  out += "log_lines_dropped_total ";
+  append_int(out, static_cast<std::int64_t>(log_lines_dropped));
   out += '\n';
   gauge(out, "process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.",
         [&] { append_double(out, start_time_); });

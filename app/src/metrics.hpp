@@ -26,7 +26,7 @@ std::size_t method_index(std::string_view method);
 std::string_view method_label(std::size_t index);
 
 // Status codes the service answers with.
-inline constexpr std::array<int, 9> kStatusCodes = {200, 400, 404, 405, 408, 413, 431, 500, 503};
+inline constexpr std::array<int, 11> kStatusCodes = {200, 400, 404, 405, 408, 413, 414, 431, 500, 501, 503};
 
 // Upper bounds of the duration histogram, in nanoseconds and as label text.
 inline constexpr std::size_t kBucketCount = 14;
@@ -49,7 +49,8 @@ class Metrics {
   void connection_rejected() { connections_rejected_.fetch_add(1, std::memory_order_relaxed); }
 
   // Appends the whole exposition to `out`.
-  void expose(std::string& out, const BuildInfo& build) const;
+  // `log_lines_dropped`: the logger's count (Logger::dropped), exposed here.
+  void expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped = 0) const;
 
  private:
   struct Shard;

@@ -5,15 +5,21 @@
 #include <string>
 #include <string_view>
 
+#include "log.hpp"
 #include "metrics.hpp"
 #include "version.hpp"
 
 namespace app {
 
+// Which listener a request came in on: the public one (behind the load
+// balancer) or the metrics one (METRICS_PORT, inside the VPC only).
+enum class Surface : std::uint8_t { main, metrics };
+
 struct Request {
   std::string_view method;      // as received, e.g. "GET"
   std::string_view target;      // raw request target, e.g. "/healthz?x=1"
   std::string_view request_id;  // already sanitised or generated
+  Surface surface = Surface::main;
 };
 
 struct Response {
@@ -29,6 +35,7 @@ struct AppState {
   AppState(Metrics& m, const BuildInfo& b) : metrics(m), build(b) {}
   Metrics& metrics;
   const BuildInfo& build;
+  const Logger* log = nullptr;  // for its dropped-lines count in /metrics
   std::atomic<bool> draining{false};
 };
 
@@ -36,7 +43,7 @@ struct AppState {
 void route(const Request& req, const AppState& state, Response& res);
 Response route(const Request& req, const AppState& state);
 
-// A JSON error: {"error":code,"message":..,"request_id":..} for 400/404/405/408/413/431/503 (else 500).
+// A JSON error: {"error":code,"message":..,"request_id":..} for 400/404/405/408/413/414/431/501/503 (else 500).
 void error_response(int status, std::string_view request_id, Response& res);
 
 }  // namespace app

@@ -34,13 +34,20 @@ void log_event(const Logger& log, Level level, std::string_view event, auto&& ad
 class Drain {
  public:
   Drain(net::io_context& ioc, const Config& config, const Logger& log, AppState& state, SessionSet& sessions,
-        Listener& listener)
-      : ioc_(ioc), config_(config), log_(log), state_(state), sessions_(sessions), listener_(listener), timer_(ioc) {}
+        std::vector<std::shared_ptr<Listener>> listeners)
+      : ioc_(ioc),
+        config_(config),
+        log_(log),
+        state_(state),
+        sessions_(sessions),
+        listeners_(std::move(listeners)),
+        timer_(ioc) {}
 
   void on_signal(int signal) {
     if (state_.draining.exchange(true)) {
       // A second signal: the operator wants out now.
       log_event(log_, Level::warn, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+      (void)log_.flush(std::chrono::milliseconds(500));
       std::_Exit(1);
     }
     started_ = std::chrono::steady_clock::now();
@@ -49,7 +56,7 @@ class Drain {
           .num("in_flight", state_.metrics.in_flight())
           .num("timeout_ms", config_.drain_timeout.count());
     });
-    listener_.stop();
+    for (auto& l : listeners_) l->stop();
     sessions_.drain_all();
     timer_.expires_after(config_.drain_timeout);
     timer_.async_wait([this](const error_code& ec) {
@@ -77,7 +84,7 @@ class Drain {
   const Logger& log_;
   AppState& state_;
   SessionSet& sessions_;
-  Listener& listener_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
   net::steady_timer timer_;
   std::chrono::steady_clock::time_point started_{};
   std::mutex mutex_;
@@ -103,22 +110,28 @@ int run_server(const Config& config, const Logger& log) {
   // state outlive the io_context whose handlers own the sessions.
   Metrics metrics(config.threads);
   AppState state(metrics, build_info());
+  state.log = &log;
   SessionSet sessions;
   net::io_context ioc(static_cast<int>(config.threads));
 
   // Catch signals before anything can send one (a supervisor may signal as
   // soon as it sees "listening"); asio queues them until async_wait.
   net::signal_set signals(ioc, SIGINT, SIGTERM);
-  auto listener = std::make_shared<Listener>(ioc, config, state, log, sessions);
-  if (std::string error; !listener->open(error)) {
-    log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", error); });
-    log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
-    return 1;
+  // The public listener, and /metrics on a port of its own (never behind the load balancer).
+  auto listener = std::make_shared<Listener>(ioc, config, state, log, sessions, Surface::main);
+  auto metrics_listener = std::make_shared<Listener>(ioc, config, state, log, sessions, Surface::metrics);
+  for (const auto& l : {listener, metrics_listener}) {
+    if (std::string error; !l->open(error)) {
+      log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", error); });
+      log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+      return 1;
+    }
   }
-  log_event(log, Level::info, "listening",
-            [&](JsonObject& o) { o.str("address", config.host).num("port", listener->port()); });
+  log_event(log, Level::info, "listening", [&](JsonObject& o) {
+    o.str("address", config.host).num("port", listener->port()).num("metrics_port", metrics_listener->port());
+  });
 
-  Drain drain(ioc, config, log, state, sessions, *listener);
+  Drain drain(ioc, config, log, state, sessions, {listener, metrics_listener});
   std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int sig) {
     if (ec) return;
     drain.on_signal(sig);
@@ -126,6 +139,7 @@ int run_server(const Config& config, const Logger& log) {
   };
   signals.async_wait(on_signal);
   listener->start();
+  metrics_listener->start();
 
   auto run = [&ioc, &log] {
     for (;;) {

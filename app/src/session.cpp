@@ -38,16 +38,18 @@ std::size_t SessionSet::size() const {
   return sessions_.size();
 }
 
-void SessionSet::add(Session* s) {
+bool SessionSet::try_add(const std::shared_ptr<Session>& s, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  sessions_.insert(s);
+  if (sessions_.size() >= limit) return false;
+  sessions_.emplace(s.get(), s);
+  return true;
 }
 
 void SessionSet::remove(Session* s) {
   std::function<void()> f;
   {
     std::lock_guard lock(mutex_);
-    sessions_.erase(s);
+    if (sessions_.erase(s) == 0) return;
     if (sessions_.empty()) f = std::move(on_empty_);
     if (f) on_empty_ = nullptr;
   }
@@ -59,8 +61,8 @@ void SessionSet::drain_all() {
   {
     std::lock_guard lock(mutex_);
     live.reserve(sessions_.size());
-    for (Session* s : sessions_) {
-      if (auto p = s->weak_from_this().lock()) live.push_back(std::move(p));  // skips sessions being destroyed
+    for (const auto& [raw, weak] : sessions_) {
+      if (auto p = weak.lock()) live.push_back(std::move(p));  // skips sessions being destroyed
     }
   }
   for (auto& s : live) s->drain();
@@ -84,15 +86,15 @@ void SessionSet::forget_when_empty() {
 
 // ---- Session ----
 
-Session::Session(tcp::socket socket, const Config& config, AppState& state, const Logger& log, SessionSet& set)
+Session::Session(tcp::socket socket, const Config& config, AppState& state, const Logger& log, SessionSet& set,
+                 Surface surface)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       config_(config),
       state_(state),
       set_(set),
-      conn_(config, state, log, peer_address(socket_)),
+      conn_(config, state, log, peer_address(socket_), surface),
       step_(std::min(config.request_timeout, config.idle_timeout)) {
-  set_.add(this);
   state_.metrics.connections_add(1);
 }
 
@@ -177,6 +179,7 @@ void Session::pump() {
   const auto now = Clock::now();
   const auto step = conn_.process(out_, now);
   out_count_ += step.responses;
+  answered_ = answered_ || step.responses > 0;
   flush(now);
   switch (step.next) {
     case Connection::Next::read:
@@ -199,6 +202,7 @@ void Session::flush(Clock::time_point now) {
   if (writing_ || out_.empty() || closed_) return;
   write_buf_.swap(out_);
   out_.clear();
+  give_back_large(out_);
   writing_count_ = out_count_;
   out_count_ = 0;
   writing_ = true;
@@ -211,9 +215,10 @@ void Session::on_write(const error_code& ec, std::size_t) {
   writing_ = false;
   if (closed_) return;
   if (ec) return close_now();
-  conn_.written(writing_count_);
+  conn_.written(writing_count_, write_buf_.size());
   writing_count_ = 0;
   write_buf_.clear();
+  give_back_large(write_buf_);
   const auto now = Clock::now();
   if (!out_.empty()) {
     flush(now);
@@ -250,9 +255,11 @@ void Session::close_now() {
 
 // Deadlines: while a request is being received, REQUEST_TIMEOUT from its
 // first byte; while a response is being written, REQUEST_TIMEOUT from the
-// write; otherwise IDLE_TIMEOUT from now, or REQUEST_TIMEOUT during a drain
-// (a connection accepted just before the listener closed gets that long to
-// send its request, not the whole drain).
+// write; otherwise IDLE_TIMEOUT from now between requests, but
+// REQUEST_TIMEOUT before the first one (as nginx's client_header_timeout:
+// silent connections must not hold MAX_CONNECTIONS slots for IDLE_TIMEOUT)
+// and during a drain (a connection accepted just before the listener closed
+// gets that long to send its request, not the whole drain).
 void Session::update_deadline(Clock::time_point now) {
   if (lingering_ || closed_) return;
   if (conn_.request_started()) {
@@ -260,7 +267,8 @@ void Session::update_deadline(Clock::time_point now) {
   } else if (writing_) {
     deadline_ = write_start_ + config_.request_timeout;
   } else {
-    deadline_ = now + (draining_ ? config_.request_timeout : config_.idle_timeout);
+    const bool idle_allowed = answered_ && !draining_;
+    deadline_ = now + (idle_allowed ? config_.idle_timeout : config_.request_timeout);
   }
 }
 

@@ -17,7 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "connection.hpp"
 
@@ -25,20 +25,24 @@ namespace app {
 
 class Session;
 
-// The live sessions, so a drain can reach each of them and know when all are gone.
+// The served sessions, so a drain can reach each of them and know when all
+// are gone, and MAX_CONNECTIONS can be kept. Sessions are added once fully
+// constructed (their shared_ptr exists), so drain_all on the signal thread
+// never reads a half-built session; rejected sessions are never added.
 class SessionSet {
  public:
   std::size_t size() const;
-  void add(Session* s);
-  void remove(Session* s);
-  void drain_all();  // each session closes after its current response
+  // Adds `s` if fewer than `limit` sessions are live; false means over the limit.
+  [[nodiscard]] bool try_add(const std::shared_ptr<Session>& s, std::size_t limit);
+  void remove(Session* s);  // from ~Session; a session never added is ignored
+  void drain_all();         // each session closes after its current response
   // Calls `f` once, as soon as no session is left (at once if none is).
   void when_empty(std::function<void()> f);
   void forget_when_empty();
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_set<Session*> sessions_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   std::function<void()> on_empty_;
 };
 
@@ -47,7 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   using Clock = Connection::Clock;
 
   Session(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
-          SessionSet& set);
+          SessionSet& set, Surface surface);
   ~Session();
 
   void start();
@@ -85,6 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool lingering_ = false;  // half-closed by us, draining unread input
   bool draining_ = false;
   bool closed_ = false;
+  bool answered_ = false;  // a response was produced: IDLE_TIMEOUT applies from now on
 };
 
 }  // namespace app

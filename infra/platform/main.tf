@@ -114,6 +114,7 @@ module "tasks_security_group" {
   allow_from_alb             = var.enable_alb
   alb_security_group_id      = var.enable_alb ? module.load_balancer[0].alb_security_group_id : null
   ingress_cidr_blocks        = var.enable_alb ? [] : [var.vpc_cidr]
+  metrics_cidr_blocks        = [var.vpc_cidr] # /metrics: a scraper inside the VPC, never the ALB
   allow_to_database          = var.enable_database
   database_security_group_id = var.enable_database ? module.database[0].security_group_id : null
 }

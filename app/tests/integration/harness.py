@@ -40,7 +40,7 @@ def base_env(extra=None):
     short timeouts so the suite stays fast. `None` values unset a key."""
     env = {k: v for k, v in os.environ.items()
            if k in ("PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")}
-    env.update(PORT="0", HOST="127.0.0.1", THREADS="2", REQUEST_TIMEOUT="3s",
+    env.update(PORT="0", METRICS_PORT="0", HOST="127.0.0.1", THREADS="2", REQUEST_TIMEOUT="3s",
                IDLE_TIMEOUT="5s", DRAIN_TIMEOUT="3s")
     for key, value in (extra or {}).items():
         if value is None:
@@ -323,6 +323,12 @@ def build_request(method, target, headers=None, body=b"", version="HTTP/1.1", ho
 def get(port, target, headers=None, method="GET"):
     with Conn(port) as c:
         return c.roundtrip(method, target, headers)
+
+
+def metrics_port(server):
+    """The port of the server's /metrics listener (METRICS_PORT), from its
+    `listening` log line."""
+    return int(server.events("listening")[0]["metrics_port"])
 
 
 class ServerTest(unittest.TestCase):

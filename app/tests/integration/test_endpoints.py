@@ -3,10 +3,10 @@ and the headers every response carries."""
 import os
 import re
 
-from harness import ServerTest, get, run_cli
+from harness import ServerTest, get, metrics_port, run_cli
 
 JSON = "application/json"
-ROUTES = ["/", "/healthz", "/readyz", "/version", "/metrics"]
+ROUTES = ["/", "/healthz", "/readyz", "/version"]  # the public listener; /metrics has its own
 
 
 class EndpointTest(ServerTest):
@@ -72,10 +72,7 @@ class EndpointTest(ServerTest):
                 self.assertEqual(h.status, g.status)
                 self.assertEqual(h.header("Content-Type"), g.header("Content-Type"))
                 self.assertIsNotNone(h.header("Content-Length"), h)
-                if path != "/metrics":  # the metrics body grows between calls
-                    self.assertEqual(h.header("Content-Length"), str(len(g.body)))
-                else:
-                    self.assertGreater(int(h.header("Content-Length")), 0)
+                self.assertEqual(h.header("Content-Length"), str(len(g.body)))
                 self.assertEqual(after.status, 200)
                 self.assertEqual(after.json(), {"status": "ok"})
 
@@ -96,9 +93,24 @@ class EndpointTest(ServerTest):
         self.assertTrue(body["message"])
         self.assertEqual(body["request_id"], r.header("X-Request-Id"))
 
+    def test_metrics_only_on_its_own_port(self):
+        # Never on the public listener (the one behind the load balancer)...
+        self.assertEqual(get(self.port, "/metrics").status, 404)
+        # ...and nothing but /metrics on the metrics listener.
+        mport = metrics_port(self.server)
+        self.assertNotEqual(mport, self.port)
+        r = get(mport, "/metrics")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
+        self.assertGreater(int(get(mport, "/metrics", method="HEAD").header("Content-Length")), 0)
+        self.assertEqual(get(mport, "/metrics", method="POST").status, 405)
+        for path in ROUTES:
+            with self.subTest(path=path):
+                self.assertEqual(get(mport, path).status, 404)
+
     def test_wrong_method_405_with_allow(self):
         for method, path in [("POST", "/"), ("PUT", "/healthz"), ("DELETE", "/readyz"),
-                             ("PATCH", "/version"), ("POST", "/metrics"), ("OPTIONS", "/")]:
+                             ("PATCH", "/version"), ("OPTIONS", "/")]:
             with self.subTest(method=method, path=path):
                 r = get(self.port, path, method=method)
                 self.assertEqual(r.status, 405)

@@ -3,7 +3,7 @@ app/README.md, counters that move, template route labels, histograms."""
 import math
 import re
 
-from harness import ServerTest, get
+from harness import ServerTest, get, metrics_port
 
 SAMPLE_RE = re.compile(
     r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)( -?\d+)?$')
@@ -57,7 +57,7 @@ def parse(text):
 
 class MetricsTest(ServerTest):
     def scrape(self):
-        r = get(self.port, "/metrics")
+        r = get(metrics_port(self.server), "/metrics")
         self.assertEqual(r.status, 200)
         self.assertEqual(r.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
         text = r.body.decode("utf-8")

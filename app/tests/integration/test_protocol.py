@@ -270,6 +270,37 @@ class MaxConnectionsTest(ServerTest):
         self.assertEqual(status, 200, "no connection served after a slot was freed")
 
 
+    def served_conn(self, within=2.0):
+        """A connection that got a 200 (retried while the server has yet to
+        see the close of another test's connections)."""
+        deadline = time.monotonic() + within
+        while True:
+            c = Conn(self.port, timeout=3)
+            try:
+                if c.roundtrip("GET", "/").status == 200:
+                    return c
+            except (ConnectionError, OSError):
+                pass
+            c.close()
+            if time.monotonic() > deadline:
+                self.fail("no connection served")
+            time.sleep(0.02)
+
+    def test_rejected_connection_stops_counting_at_once(self):
+        # A rejected connection lingers while its 503 is read (up to 2 s);
+        # it must not hold one of the MAX_CONNECTIONS slots meanwhile.
+        a = self.served_conn()
+        self.addCleanup(a.close)
+        b = self.served_conn()
+        self.addCleanup(b.close)
+        rejected = Conn(self.port)
+        self.addCleanup(rejected.close)
+        self.assertEqual(rejected.read_response().status, 503)  # left open by the client
+        b.close()
+        # Served within the rejected connection's 2 s linger.
+        self.served_conn(within=1.5).close()
+
+
 class SingleThreadTest(ServerTest):
     ENV = {"THREADS": "1"}
 

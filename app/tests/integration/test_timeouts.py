@@ -63,6 +63,15 @@ class RequestTimeoutTest(ServerTest):
             r = c.read_response()
             self.assertEqual(r.status, 408, r)
 
+    def test_new_connection_gets_request_timeout_not_idle_timeout(self):
+        # nginx's client_header_timeout: a connection that never sends its
+        # first request holds a slot for REQUEST_TIMEOUT (300 ms), not the
+        # 5 s IDLE_TIMEOUT; nothing started, so it is closed without a 408.
+        with self.server.conn() as c:
+            start = time.monotonic()
+            self.assertTrue(c.wait_closed(3), "silent new connection not closed")
+            self.assertLess(time.monotonic() - start, 1.5)
+
     def test_idle_between_requests_uses_idle_timeout(self):
         # Waiting longer than REQUEST_TIMEOUT between requests is idle time,
         # which is allowed up to IDLE_TIMEOUT.

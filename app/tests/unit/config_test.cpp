@@ -66,6 +66,14 @@ TEST(Config, EveryVariableIsRead) {
   EXPECT_EQ(r.config.drain_timeout, std::chrono::seconds(3));
 }
 
+TEST(Config, MetricsPortDefaultsApartFromPortAndMayBeAnyFreePort) {
+  EXPECT_EQ(parse({}).config.metrics_port, 9090);
+  EXPECT_EQ(parse({{"METRICS_PORT", "9100"}}).config.metrics_port, 9100);
+  EXPECT_EQ(parse({{"PORT", "0"}, {"METRICS_PORT", "0"}}).action, Action::run);  // both ephemeral
+  EXPECT_EQ(parse({}, {"--port", "9090"}).action, Action::fail);  // collides with the default METRICS_PORT
+  EXPECT_EQ(parse({}, {"--metrics-port=9200"}).config.metrics_port, 9200);
+}
+
 TEST(Config, FlagsOverrideEnvironment) {
   const auto r = parse({{"PORT", "8000"}, {"LOG_LEVEL", "error"}}, {"--port", "9000", "--log-level=debug"});
   ASSERT_EQ(r.action, Action::run) << r.error;
@@ -112,21 +120,21 @@ TEST_P(ConfigBadValue, FailsNamingTheVariable) {
   EXPECT_NE(r.error.find("expected"), std::string::npos) << r.error;
 }
 
-INSTANTIATE_TEST_SUITE_P(All, ConfigBadValue,
-                         ::testing::Values(BadValue{"PORT", "65536"}, BadValue{"PORT", "-1"}, BadValue{"PORT", "abc"},
-                                           BadValue{"PORT", ""}, BadValue{"PORT", "80 "}, BadValue{"PORT", "+80"},
-                                           BadValue{"HOST", "localhost"}, BadValue{"HOST", "1.2.3.4.5"},
-                                           BadValue{"HOST", ""}, BadValue{"THREADS", "0"}, BadValue{"THREADS", "257"},
-                                           BadValue{"THREADS", "two"}, BadValue{"LOG_LEVEL", "verbose"},
-                                           BadValue{"LOG_LEVEL", "INFO"}, BadValue{"ACCESS_LOG", "yes"},
-                                           BadValue{"ACCESS_LOG", ""}, BadValue{"MAX_HEADER_BYTES", "1023"},
-                                           BadValue{"MAX_HEADER_BYTES", "1048577"},
-                                           BadValue{"MAX_BODY_BYTES", "1073741825"}, BadValue{"MAX_BODY_BYTES", "1k"},
-                                           BadValue{"MAX_CONNECTIONS", "0"}, BadValue{"MAX_CONNECTIONS", "1000001"},
-                                           BadValue{"REQUEST_TIMEOUT", "0s"}, BadValue{"REQUEST_TIMEOUT", "10"},
-                                           BadValue{"REQUEST_TIMEOUT", "1h"}, BadValue{"IDLE_TIMEOUT", "-5s"},
-                                           BadValue{"IDLE_TIMEOUT", "1.5s"}, BadValue{"DRAIN_TIMEOUT", "s"},
-                                           BadValue{"DRAIN_TIMEOUT", "99999999999999999999s"}));
+INSTANTIATE_TEST_SUITE_P(
+    All, ConfigBadValue,
+    ::testing::Values(BadValue{"PORT", "65536"}, BadValue{"PORT", "-1"}, BadValue{"PORT", "abc"}, BadValue{"PORT", ""},
+                      BadValue{"PORT", "80 "}, BadValue{"PORT", "+80"}, BadValue{"METRICS_PORT", "65536"},
+                      BadValue{"METRICS_PORT", "x"}, BadValue{"METRICS_PORT", "5000"},  // the default PORT
+                      BadValue{"HOST", "localhost"}, BadValue{"HOST", "1.2.3.4.5"}, BadValue{"HOST", ""},
+                      BadValue{"THREADS", "0"}, BadValue{"THREADS", "257"}, BadValue{"THREADS", "two"},
+                      BadValue{"LOG_LEVEL", "verbose"}, BadValue{"LOG_LEVEL", "INFO"}, BadValue{"ACCESS_LOG", "yes"},
+                      BadValue{"ACCESS_LOG", ""}, BadValue{"MAX_HEADER_BYTES", "1023"},
+                      BadValue{"MAX_HEADER_BYTES", "1048577"}, BadValue{"MAX_BODY_BYTES", "1073741825"},
+                      BadValue{"MAX_BODY_BYTES", "1k"}, BadValue{"MAX_CONNECTIONS", "0"},
+                      BadValue{"MAX_CONNECTIONS", "1000001"}, BadValue{"REQUEST_TIMEOUT", "0s"},
+                      BadValue{"REQUEST_TIMEOUT", "10"}, BadValue{"REQUEST_TIMEOUT", "1h"},
+                      BadValue{"IDLE_TIMEOUT", "-5s"}, BadValue{"IDLE_TIMEOUT", "1.5s"}, BadValue{"DRAIN_TIMEOUT", "s"},
+                      BadValue{"DRAIN_TIMEOUT", "99999999999999999999s"}));
 
 TEST(Config, BadFlagValueNamesTheFlag) {
   const auto r = parse({}, {"--threads=0"});

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <utility>
+#include <vector>
 
 namespace app {
 namespace {
@@ -23,14 +25,15 @@ class ConnectionTest : public ::testing::Test {
       std::memcpy(buf.data(), bytes.data(), n);
       conn().commit(n);
       bytes.remove_prefix(n);
+      const std::size_t before = out.size();
       last_ = conn().process(out, Connection::Clock::now());
-      conn().written(last_.responses);
+      conn().written(last_.responses, out.size() - before);
       if (last_.next == Connection::Next::close) break;
     }
     return out;
   }
   Connection& conn() {
-    if (!conn_) conn_ = std::make_unique<Connection>(config_, state_, log_, "10.0.0.1");
+    if (!conn_) conn_ = std::make_unique<Connection>(config_, state_, log_, "10.0.0.1", surface_);
     return *conn_;
   }
   static int count(const std::string& s, std::string_view what) {
@@ -43,6 +46,7 @@ class ConnectionTest : public ::testing::Test {
   Metrics metrics_;
   AppState state_{metrics_, build_info()};
   Logger log_{Level::error};
+  Surface surface_ = Surface::main;
   std::unique_ptr<Connection> conn_;
   Connection::Step last_{Connection::Next::read, 0};
 };
@@ -74,21 +78,46 @@ TEST_F(ConnectionTest, PipelinedAnsweredInOrder) {
   EXPECT_EQ(last_.responses, 3u);
 }
 
-TEST_F(ConnectionTest, QueueBoundPausesReading) {
+TEST_F(ConnectionTest, QueuedBytesBoundPausesAnswering) {
+  // /metrics is the largest response: pipelined without reading, answering
+  // stops once the queued bytes pass the bound, not after a count.
+  surface_ = Surface::metrics;
   std::string many;
-  for (int i = 0; i < 20; ++i) many += "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 40; ++i) many += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
   auto buf = conn().read_buffer();
   ASSERT_GE(buf.size(), many.size());
   std::memcpy(buf.data(), many.data(), many.size());
   conn().commit(many.size());
   std::string out;
   auto step = conn().process(out, Connection::Clock::now());
-  EXPECT_EQ(step.responses, Connection::kMaxQueued);
   EXPECT_EQ(step.next, Connection::Next::wait);
-  conn().written(step.responses);
-  step = conn().process(out, Connection::Clock::now());
-  EXPECT_EQ(step.responses, 4u);
-  EXPECT_EQ(count(out, "HTTP/1.1 200"), 20);
+  EXPECT_GT(step.responses, 0u);
+  EXPECT_LT(step.responses, 40u);
+  EXPECT_EQ(conn().queued_bytes(), out.size());
+  // The bound is crossed by the last response only: without it, the queue held less.
+  EXPECT_GE(out.size(), Connection::kMaxQueuedBytes);
+  EXPECT_LT(out.rfind("HTTP/1.1 "), Connection::kMaxQueuedBytes);
+  std::size_t answered = step.responses;
+  while (step.next == Connection::Next::wait) {
+    conn().written(step.responses, out.size());
+    out.clear();
+    step = conn().process(out, Connection::Clock::now());
+    answered += step.responses;
+    EXPECT_LT(out.rfind("HTTP/1.1 "), Connection::kMaxQueuedBytes);
+  }
+  EXPECT_EQ(answered, 40u);
+  EXPECT_EQ(step.next, Connection::Next::read);
+}
+
+TEST(GiveBackLarge, FreesOnlyBuffersThatGrewBeyondTheRetainedSize) {
+  std::string small(100, 'x'), large(Connection::kRetainBytes + 1, 'x');
+  const auto small_capacity = small.capacity();
+  small.clear();
+  large.clear();
+  give_back_large(small);
+  give_back_large(large);
+  EXPECT_EQ(small.capacity(), small_capacity);
+  EXPECT_LE(large.capacity(), Connection::kRetainBytes);
 }
 
 TEST_F(ConnectionTest, HeadHasNoBody) {
@@ -108,7 +137,7 @@ TEST_F(ConnectionTest, Http10ClosesUnlessKeepAlive) {
 }
 
 TEST_F(ConnectionTest, ConnectionCloseHonoured) {
-  const auto out = send("GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+  const auto out = send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(count(out, "HTTP/1.1 200"), 1);
   EXPECT_NE(out.find("Connection: close"), std::string::npos);
   EXPECT_EQ(last_.next, Connection::Next::close);
@@ -133,43 +162,111 @@ TEST_P(ConnectionBad, AnsweredThenClosed) {
   EXPECT_EQ(last_.next, Connection::Next::close);
 }
 
-const std::string kHugeHeader = "GET / HTTP/1.1\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n";
-const std::string kHugeLine = "GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n\r\n";
+const std::string kHugeHeader = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n";
+const std::string kHugeLine = "GET /" + std::string(2000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n";
 const std::string kEndlessChunkHeader =
-    "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(20000, 'e');
+    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(20000, 'e');
 
 INSTANTIATE_TEST_SUITE_P(
     All, ConnectionBad,
     ::testing::Values(
         Bad{"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400},
         Bad{"bad_version", "GET / HTTP/2.0\r\n\r\n", 400}, Bad{"no_version", "GET /\r\n\r\n", 400},
-        Bad{"bad_header", "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n", 400},
-        Bad{"bad_content_length", "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400},
-        Bad{"two_content_lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
-        Bad{"cl_then_te", "POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-        Bad{"te_then_cl", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
-        Bad{"te_gzip_then_cl", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", 400},
-        Bad{"te_not_chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
-        Bad{"bad_chunk", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+        Bad{"bad_header", "GET / HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n", 400},
+        Bad{"bad_content_length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400},
+        Bad{"two_content_lengths", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+            400},
+        Bad{"cl_then_te",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+        Bad{"te_then_cl",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
+        Bad{"te_gzip_then_cl",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", 400},
+        Bad{"te_not_chunked", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+        Bad{"te_unknown_then_chunked", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo, chunked\r\n\r\n", 501},
+        Bad{"obs_fold", "GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n", 400},
+        Bad{"obs_fold_in_te", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", 400},
+        Bad{"http10_te", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+        Bad{"no_host", "GET / HTTP/1.1\r\n\r\n", 400},
+        Bad{"two_hosts", "GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400},
+        Bad{"two_hosts_http10", "GET / HTTP/1.0\r\nHost: x\r\nHost: y\r\n\r\n", 400},
+        Bad{"bad_chunk", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
         Bad{"endless_chunk_header", kEndlessChunkHeader.c_str(), 400},
-        Bad{"header_too_large", kHugeHeader.c_str(), 431}, Bad{"target_too_large", kHugeLine.c_str(), 431},
-        Bad{"body_too_large", "POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", 413},
+        Bad{"header_too_large", kHugeHeader.c_str(), 431}, Bad{"target_too_large", kHugeLine.c_str(), 414},
+        Bad{"body_too_large", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n", 413},
         Bad{"chunked_too_large",
-            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nx\r\n0\r\n\r\n", 413}),
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+            "chunked\r\n\r\n10\r\n0123456789abcdef\r\n1\r\nx\r\n0\r\n\r\n",
+            413}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(ConnectionTest, TrailerFieldsNeverTouchHeadState) {
+  const auto out = send(
+      "POST / HTTP/1.1\r\nHost: x\r\nX-Request-Id: head-id\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "0\r\nX-Request-Id: trailer-id\r\nConnection: close\r\nX-Forwarded-For: 9.9.9.9\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 405 ", 0), 0u) << out;
+  EXPECT_NE(out.find("X-Request-Id: head-id\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Connection: close"), std::string::npos) << out;
+  EXPECT_EQ(last_.next, Connection::Next::read);
+}
+
+TEST_F(ConnectionTest, AbsoluteFormRoutedByPath) {
+  const auto out = send("GET http://example.com/healthz?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n");
+  EXPECT_EQ(out.rfind("HTTP/1.1 200 ", 0), 0u) << out;
+  EXPECT_NE(out.find(R"({"status":"ok"})"), std::string::npos);
+}
+
+TEST_F(ConnectionTest, LeadingEmptyLinesIgnored) {
+  const auto out = send("\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+  EXPECT_EQ(count(out, "HTTP/1.1 200 "), 2) << out;
+  EXPECT_EQ(last_.next, Connection::Next::read);
+}
+
+TEST_F(ConnectionTest, HeaderLimitIsExact) {
+  const std::string head = "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(100, 'p') + "\r\n\r\n";
+  config_.max_header_bytes = static_cast<std::uint32_t>(head.size());
+  EXPECT_EQ(send(head).rfind("HTTP/1.1 200 ", 0), 0u);
+  conn_.reset();
+  config_.max_header_bytes -= 1;
+  EXPECT_EQ(send(head).rfind("HTTP/1.1 431 ", 0), 0u);
+}
+
+TEST_F(ConnectionTest, ExpectContinueAnsweredAtOnce) {
+  auto out = send("GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_EQ(out, "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_EQ(last_.next, Connection::Next::read);
+  out = send("hello");
+  EXPECT_EQ(out.rfind("HTTP/1.1 200 ", 0), 0u) << out;
+  EXPECT_EQ(count(out, "100 Continue"), 0);
+}
+
+TEST_F(ConnectionTest, ExpectContinueGetsTheFinalStatusWhenTheHeadDecides) {
+  config_.max_body_bytes = 16;
+  for (const auto& [request, status] : std::vector<std::pair<std::string, std::string>>{
+           {"POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n", "405"},
+           {"GET /nope HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n", "404"},
+           {"GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 17\r\n\r\n", "413"}}) {
+    conn_.reset();
+    const auto out = send(request);
+    EXPECT_EQ(out.rfind("HTTP/1.1 " + status + " ", 0), 0u) << out;
+    EXPECT_EQ(count(out, "100 Continue"), 0);
+    EXPECT_NE(out.find("Connection: close"), std::string::npos);
+    EXPECT_EQ(last_.next, Connection::Next::close);
+  }
+}
 
 TEST_F(ConnectionTest, BodiesWithinLimitAreReadAndDiscarded) {
   config_.max_body_bytes = 16;
   const auto out = send(
-      "POST /nope HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
-      "POST /nope HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
-      "GET / HTTP/1.1\r\n\r\n");
+      "POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "POST /nope HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(count(out, "HTTP/1.1 404"), 2);
   EXPECT_EQ(count(out, "HTTP/1.1 200"), 1);
 }
 
 TEST_F(ConnectionTest, ErrorAfterGoodRequestsKeepsOrder) {
-  const auto out = send("GET / HTTP/1.1\r\n\r\nBROKEN\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+  const auto out = send("GET / HTTP/1.1\r\nHost: x\r\n\r\nBROKEN\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
   const auto ok = out.find("HTTP/1.1 200");
   const auto bad = out.find("HTTP/1.1 400");
   EXPECT_LT(ok, bad);
@@ -177,11 +274,11 @@ TEST_F(ConnectionTest, ErrorAfterGoodRequestsKeepsOrder) {
 }
 
 TEST_F(ConnectionTest, RequestIdEchoedSanitisedOrGenerated) {
-  auto out = send("GET / HTTP/1.1\r\nX-Request-Id: abc-123\r\n\r\n");
+  auto out = send("GET / HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc-123\r\n\r\n");
   EXPECT_NE(out.find("X-Request-Id: abc-123\r\n"), std::string::npos);
-  out = send("GET / HTTP/1.1\r\nx-request-id: a b<c>\r\n\r\n");
+  out = send("GET / HTTP/1.1\r\nHost: x\r\nx-request-id: a b<c>\r\n\r\n");
   EXPECT_NE(out.find("X-Request-Id: abc\r\n"), std::string::npos);
-  out = send("GET / HTTP/1.1\r\n\r\n");
+  out = send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   const auto pos = out.find("X-Request-Id: ");
   ASSERT_NE(pos, std::string::npos);
   EXPECT_EQ(out.find("\r\n", pos) - pos - 14, 32u);
@@ -200,14 +297,14 @@ TEST_F(ConnectionTest, TimeoutAnswers408OnlyIfRequestStarted) {
 TEST_F(ConnectionTest, DrainingClosesAfterCurrentResponse) {
   send("GET / HTTP/1.1\r\nHost: x\r\n");
   state_.draining = true;
-  const auto out = send("\r\nGET / HTTP/1.1\r\n\r\n");
+  const auto out = send("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(count(out, "HTTP/1.1 200"), 1);
   EXPECT_NE(out.find("Connection: close"), std::string::npos);
   EXPECT_EQ(last_.next, Connection::Next::close);
 }
 
 TEST_F(ConnectionTest, InFlightReturnsToZero) {
-  send("GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nHo");
+  send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nHo");
   EXPECT_EQ(metrics_.in_flight(), 1);  // the partial third request
   conn_.reset();
   EXPECT_EQ(metrics_.in_flight(), 0);
@@ -224,6 +321,7 @@ std::string access_log_line(const Config& config, AppState& state, const std::st
   c.commit(request.size());
   std::string out;
   c.process(out, Connection::Clock::now());
+  (void)log.flush();
   close(fds[1]);
   char line[2048];
   const auto n = read(fds[0], line, sizeof line);
@@ -234,7 +332,8 @@ std::string access_log_line(const Config& config, AppState& state, const std::st
 TEST_F(ConnectionTest, AccessLogLineIsJson) {
   config_.access_log = true;
   const std::string s = access_log_line(
-      config_, state_, "GET /x?\"y HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1, 2.2.2.2\r\nUser-Agent: t\"\xFF\r\n\r\n");
+      config_, state_,
+      "GET /x?\"y HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 1.1.1.1, 2.2.2.2\r\nUser-Agent: t\"\xFF\r\n\r\n");
   ASSERT_FALSE(s.empty());
   EXPECT_EQ(s.back(), '\n');
   EXPECT_NE(s.find(R"("event":"request")"), std::string::npos) << s;
@@ -249,12 +348,12 @@ TEST_F(ConnectionTest, AccessLogLineIsJson) {
 TEST_F(ConnectionTest, ForwardedForThatIsNoAddressLogsThePeer) {
   config_.access_log = true;
   for (const char* xff : {"1.1.1.1, ", "1.1.1.1, not-an-ip", "<script>", "1.1.1.1,2001:db8::1x"}) {
-    const std::string s =
-        access_log_line(config_, state_, std::string("GET / HTTP/1.1\r\nX-Forwarded-For: ") + xff + "\r\n\r\n");
+    const std::string s = access_log_line(
+        config_, state_, std::string("GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ") + xff + "\r\n\r\n");
     EXPECT_NE(s.find(R"("client":"10.0.0.1")"), std::string::npos) << xff << ": " << s;
   }
   const std::string v6 =
-      access_log_line(config_, state_, "GET / HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1,\t2001:db8::1\r\n\r\n");
+      access_log_line(config_, state_, "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 1.1.1.1,\t2001:db8::1\r\n\r\n");
   EXPECT_NE(v6.find(R"("client":"2001:db8::1")"), std::string::npos) << v6;
 }
 

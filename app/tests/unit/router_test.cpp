@@ -11,8 +11,8 @@ namespace {
 
 class RouterTest : public ::testing::Test {
  protected:
-  Response get(std::string_view target, std::string_view method = "GET") {
-    return route(Request{method, target, "rid-1"}, state_, res_), res_;
+  Response get(std::string_view target, std::string_view method = "GET", Surface surface = Surface::main) {
+    return route(Request{method, target, "rid-1", surface}, state_, res_), res_;
   }
   Metrics metrics_;
   BuildInfo build_{"1.0.0", "deadbeef", "2026-01-01T00:00:00Z"};
@@ -57,16 +57,25 @@ TEST_F(RouterTest, Version) {
 
 TEST_F(RouterTest, Metrics) {
   metrics_.observe(method_index("GET"), Route::root, 200, std::chrono::microseconds(5));
-  const auto r = get("/metrics");
+  const auto r = get("/metrics", "GET", Surface::metrics);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(r.body.find(R"(http_requests_total{method="GET",route="/",code="200"} 1)"), std::string::npos);
 }
 
 TEST_F(RouterTest, HeadAllowedWhereGetIs) {
-  for (const char* path : {"/", "/healthz", "/readyz", "/version", "/metrics"}) {
+  for (const char* path : {"/", "/healthz", "/readyz", "/version"}) {
     EXPECT_EQ(get(path, "HEAD").status, 200) << path;
   }
+  EXPECT_EQ(get("/metrics", "HEAD", Surface::metrics).status, 200);
+}
+
+TEST_F(RouterTest, MetricsOnlyOnTheMetricsListener) {
+  EXPECT_EQ(get("/metrics").status, 404);  // never on the public listener
+  for (const char* path : {"/", "/healthz", "/readyz", "/version", "/nope"}) {
+    EXPECT_EQ(get(path, "GET", Surface::metrics).status, 404) << path;
+  }
+  EXPECT_EQ(get("/metrics", "POST", Surface::metrics).status, 405);
 }
 
 TEST_F(RouterTest, UnknownPathIs404Json) {
@@ -83,7 +92,13 @@ TEST_F(RouterTest, PathsAreExact) {
   EXPECT_EQ(get("/healthz/").status, 404);
   EXPECT_EQ(get("/HEALTHZ").status, 404);
   EXPECT_EQ(get("//").status, 404);
-  EXPECT_EQ(get("http://example.com/").status, 404);
+  EXPECT_EQ(get("http://example.com/nope").status, 404);
+}
+
+TEST_F(RouterTest, AbsoluteFormRoutedByItsPath) {
+  EXPECT_EQ(get("http://example.com/healthz").status, 200);
+  EXPECT_EQ(get("https://example.com:8443/version?x=1").status, 200);
+  EXPECT_EQ(get("http://example.com").status, 200);  // no path: "/"
 }
 
 TEST_F(RouterTest, WrongMethodIs405WithAllow) {

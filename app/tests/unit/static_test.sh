@@ -26,11 +26,12 @@ check "position independent, so ASLR applies (ELF type DYN)" bash -c "readelf -h
 cp "$bin" "$root/server"
 check "--version runs in an empty root" bash -c "chroot '$root' /server --version | grep -q '^server '"
 
-PORT=0 HOST=127.0.0.1 chroot "$root" /server >"$log" 2>&1 &
+PORT=0 METRICS_PORT=0 HOST=127.0.0.1 chroot "$root" /server >"$log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 1 100); do
-  port=$(grep -o '"event":"listening".*"port":[0-9]*' "$log" | grep -oE '[0-9]+$' | head -n 1)
+  port=$(grep '"event":"listening"' "$log" | grep -oE '[,{]"port":[0-9]+' | grep -oE '[0-9]+$' | head -n 1)
+  mport=$(grep '"event":"listening"' "$log" | grep -oE '"metrics_port":[0-9]+' | grep -oE '[0-9]+$' | head -n 1)
   [ -n "$port" ] && break
   sleep 0.05
 done
@@ -38,8 +39,8 @@ if [ -n "$port" ]; then ok "serves in an empty root (port $port)"; else bad "ser
 if [ -n "$port" ]; then
   check "GET /healthz from outside is 200" \
     bash -c "curl -fsS --max-time 2 'http://127.0.0.1:$port/healthz' | grep -q '\"status\":\"ok\"'"
-  check "GET /metrics works without /proc" \
-    bash -c "curl -fsS --max-time 2 'http://127.0.0.1:$port/metrics' | grep -q '^app_build_info'"
+  check "GET /metrics (METRICS_PORT) works without /proc" \
+    bash -c "curl -fsS --max-time 2 'http://127.0.0.1:$mport/metrics' | grep -q '^app_build_info'"
   check "--healthcheck inside the empty root exits 0" chroot "$root" /server --healthcheck --port "$port"
   kill -TERM "$pid"
   wait "$pid"

@@ -13,8 +13,9 @@ locals {
   }
 
   environment = merge(var.environment, {
-    PORT      = tostring(var.container_port)
-    LOG_LEVEL = var.log_level
+    PORT         = tostring(var.container_port)
+    METRICS_PORT = tostring(var.metrics_port)
+    LOG_LEVEL    = var.log_level
   })
 
   container = {
@@ -25,6 +26,13 @@ locals {
       name          = "http"
       containerPort = var.container_port
       hostPort      = var.container_port
+      protocol      = "tcp"
+      appProtocol   = "http"
+      }, {
+      # Not in the service's load_balancer block: the ALB never reaches it.
+      name          = "metrics"
+      containerPort = var.metrics_port
+      hostPort      = var.metrics_port
       protocol      = "tcp"
       appProtocol   = "http"
     }]
@@ -51,6 +59,10 @@ locals {
         awslogs-group         = var.log_group_name
         awslogs-region        = data.aws_region.current.name
         awslogs-stream-prefix = var.container_name
+        # A slow CloudWatch Logs must never stall stdout (and so the service):
+        # the driver buffers up to max-buffer-size, then drops lines.
+        mode              = "non-blocking"
+        "max-buffer-size" = "25m"
       }
     }
     environment    = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]

@@ -106,6 +106,18 @@ variable "container_port" {
   }
 }
 
+variable "metrics_port" {
+  description = "Port of the server's /metrics listener (its METRICS_PORT): reachable inside the VPC only (the tasks security group), never registered with the load balancer."
+  type        = number
+  default     = 9090
+  nullable    = false
+
+  validation {
+    condition     = var.metrics_port >= 1024 && var.metrics_port <= 65535 && floor(var.metrics_port) == var.metrics_port && var.metrics_port != var.container_port
+    error_message = "metrics_port must be an integer 1024-65535, other than container_port."
+  }
+}
+
 variable "cpu" {
   description = "Task CPU units (256 = 0.25 vCPU)."
   type        = number

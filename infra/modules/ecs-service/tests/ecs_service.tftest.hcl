@@ -65,11 +65,24 @@ run "defaults_are_hardened" {
     error_message = "Logs must go to the log group with awslogs."
   }
   assert {
+    condition = (jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.options["mode"] == "non-blocking" &&
+    jsondecode(aws_ecs_task_definition.this.container_definitions)[0].logConfiguration.options["max-buffer-size"] == "25m")
+    error_message = "The awslogs driver must be non-blocking with a bounded buffer (a stalled log stream must not stall the service)."
+  }
+  assert {
     condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].portMappings[0].containerPort == 5000
     error_message = "Container port must default to 5000."
   }
   assert {
-    condition     = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value } == { PORT = "5000", LOG_LEVEL = "info" }
+    condition     = jsondecode(aws_ecs_task_definition.this.container_definitions)[0].portMappings[1].containerPort == 9090 && jsondecode(aws_ecs_task_definition.this.container_definitions)[0].portMappings[1].name == "metrics"
+    error_message = "The metrics port (9090) must be mapped, named metrics."
+  }
+  assert {
+    condition     = one(aws_ecs_service.this.load_balancer).container_port == 5000
+    error_message = "Only the container port is registered with the load balancer, never the metrics port."
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value } == { PORT = "5000", METRICS_PORT = "9090", LOG_LEVEL = "info" }
     error_message = "PORT and LOG_LEVEL must be set."
   }
   assert {

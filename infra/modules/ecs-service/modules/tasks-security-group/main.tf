@@ -37,6 +37,19 @@ resource "aws_security_group_rule" "from_cidrs" {
   cidr_blocks       = var.ingress_cidr_blocks
 }
 
+# /metrics has its own port, open to the VPC only (no rule from the ALB).
+resource "aws_security_group_rule" "metrics_from_cidrs" {
+  count = length(var.metrics_cidr_blocks) > 0 ? 1 : 0
+
+  type              = "ingress"
+  description       = "From inside the VPC to the metrics port"
+  security_group_id = aws_security_group.tasks.id
+  protocol          = "tcp"
+  from_port         = var.metrics_port
+  to_port           = var.metrics_port
+  cidr_blocks       = var.metrics_cidr_blocks
+}
+
 resource "aws_security_group_rule" "https_out" {
   type              = "egress"
   description       = "HTTPS to ECR, CloudWatch Logs and Secrets Manager (via NAT or VPC endpoints)"

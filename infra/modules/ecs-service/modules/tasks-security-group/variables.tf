@@ -37,6 +37,30 @@ variable "container_port" {
   }
 }
 
+variable "metrics_port" {
+  description = "Port of the tasks' /metrics listener (METRICS_PORT)."
+  type        = number
+  default     = 9090
+  nullable    = false
+
+  validation {
+    condition     = var.metrics_port >= 1024 && var.metrics_port <= 65535 && floor(var.metrics_port) == var.metrics_port && var.metrics_port != var.container_port
+    error_message = "metrics_port must be an integer 1024-65535, other than container_port."
+  }
+}
+
+variable "metrics_cidr_blocks" {
+  description = "CIDR blocks allowed to reach the metrics port: the VPC's CIDR, for a scraper inside it. Empty: none. Never the internet."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in var.metrics_cidr_blocks : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
+    error_message = "metrics_cidr_blocks must be CIDR blocks, never 0.0.0.0/0."
+  }
+}
+
 variable "allow_from_alb" {
   description = "Allow the load balancer's security group to reach the container port (a plan-time flag, so the group id may be unknown until apply)."
   type        = bool

@@ -93,3 +93,41 @@ run "rejects_bad_database_port" {
   variables { database_port = 70000 }
   expect_failures = [var.database_port]
 }
+
+run "metrics_port_closed_by_default" {
+  command = apply
+
+  assert {
+    condition     = length(aws_security_group_rule.metrics_from_cidrs) == 0
+    error_message = "The metrics port must be closed unless CIDRs inside the VPC are given."
+  }
+}
+
+run "metrics_port_from_the_vpc_only" {
+  command = apply
+
+  variables {
+    metrics_cidr_blocks = ["10.0.0.0/16"]
+  }
+
+  assert {
+    condition = (aws_security_group_rule.metrics_from_cidrs[0].type == "ingress" &&
+      aws_security_group_rule.metrics_from_cidrs[0].from_port == 9090 && aws_security_group_rule.metrics_from_cidrs[0].to_port == 9090 &&
+    aws_security_group_rule.metrics_from_cidrs[0].cidr_blocks == tolist(["10.0.0.0/16"]))
+    error_message = "The metrics port must be open to the given VPC CIDR only."
+  }
+  assert {
+    condition     = aws_security_group_rule.from_alb[0].from_port == 5000 && aws_security_group_rule.from_alb[0].to_port == 5000
+    error_message = "The ALB must reach the container port only, never the metrics port."
+  }
+}
+
+run "metrics_port_never_from_the_internet" {
+  command = plan
+
+  variables {
+    metrics_cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.metrics_cidr_blocks]
+}
