@@ -30,7 +30,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -41,25 +40,20 @@ from tests.lib import ROOT, aws_iam, emulator, procs
 
 REPOSITORY = "my-org/hello-server"  # github_repository of dev.tfvars and prod.tfvars
 ENVS = ("dev", "prod")
+PROD_ZONE = "hello-prod.test"  # the public zone a user already has for prod's name
 TAGS = ("1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222")
 TIMES: list[tuple[str, float]] = []
 CLIENT_LOCK = threading.Lock()
 
 
-def self_signed_certificate(work: str) -> tuple[bytes, bytes]:
-    """A throwaway certificate (openssl: the offline mirror has no tls provider)."""
-    key, crt = os.path.join(work, "tls.key"), os.path.join(work, "tls.crt")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    "/CN=hello.prod.test", "-keyout", key, "-out", crt], check=True, capture_output=True)
-    with open(crt, "rb") as c, open(key, "rb") as k:
-        return c.read(), k.read()
-
-
-def prod_tfvars(emu: emulator.Emulator, work: str) -> dict[str, str]:
-    """What README step 1 has a user set in envs/prod.tfvars, as HCL values."""
-    cert, key = self_signed_certificate(work)
-    arn = emu.client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
-    return {"certificate_arn": json.dumps(arn)}
+def prod_tfvars(emu: emulator.Emulator) -> dict[str, str]:
+    """What README step 1 and "HTTPS and DNS" have a user set in envs/prod.tfvars,
+    as HCL values: a name in the account's public Route 53 zone, so the infra
+    role's apply requests and validates the ACM certificate and writes the records."""
+    zone = emu.client("route53").create_hosted_zone(Name=PROD_ZONE, CallerReference=f"rehearsal-{time.time()}")
+    return {"domain_name": json.dumps(f"app.{PROD_ZONE}"),
+            "hosted_zone_id": json.dumps(zone["HostedZone"]["Id"].split("/")[-1]),
+            "enable_https": "true"}
 
 
 def edit_tfvars(path: str, values: dict[str, str]) -> None:
@@ -114,11 +108,13 @@ class Rehearsal(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="rehearsal-", dir=build)
         cls.started = time.monotonic()
         # Each service reports its own desired count running (dev 1, prod 2).
-        cls.emu = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="desired")
+        # moto issues a requested certificate after MOTO_ACM_VALIDATION_WAIT s (infra/README.md, Emulator gaps).
+        cls.emu = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="desired",
+                                    MOTO_ACM_VALIDATION_WAIT="2")
         cls.emu.start()
         try:
             cls.tree = scratch_copy(cls.work)
-            edit_tfvars(os.path.join(cls.tree, "infra", "envs", "prod.tfvars"), prod_tfvars(cls.emu, cls.work))
+            edit_tfvars(os.path.join(cls.tree, "infra", "envs", "prod.tfvars"), prod_tfvars(cls.emu))
             cls.emu.env["TF_WORK_DIR"] = os.path.join(cls.work, "tf")
             # Its own CLI config (steps run in parallel), the shared plugin cache.
             env_dir = os.path.join(cls.work, "terraform")
