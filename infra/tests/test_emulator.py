@@ -175,11 +175,17 @@ class EmulatorStack(unittest.TestCase):
         ec2 = self.client("ec2")
         alb_sg = self.alb()["SecurityGroups"][0]
         tasks = ec2.describe_security_groups(GroupIds=[self.tasks_sg_id()])["SecurityGroups"][0]
-        self.assertEqual(len(tasks["IpPermissions"]), 1, tasks["IpPermissions"])
-        rule = tasks["IpPermissions"][0]
-        self.assertEqual((rule["FromPort"], rule["ToPort"]), (5000, 5000))
+        # The container port from the load balancer only; the metrics port
+        # from inside the VPC only (a scraper there, never the ALB).
+        ingress = {(r["FromPort"], r["ToPort"]): r for r in tasks["IpPermissions"]}
+        self.assertEqual(set(ingress), {(5000, 5000), (9090, 9090)}, tasks["IpPermissions"])
+        rule = ingress[(5000, 5000)]
         self.assertEqual([p["GroupId"] for p in rule["UserIdGroupPairs"]], [alb_sg])
         self.assertEqual(rule["IpRanges"], [])
+        metrics = ingress[(9090, 9090)]
+        self.assertEqual(metrics["UserIdGroupPairs"], [])
+        vpc_cidr = ec2.describe_vpcs(VpcIds=[tasks["VpcId"]])["Vpcs"][0]["CidrBlock"]
+        self.assertEqual([r["CidrIp"] for r in metrics["IpRanges"]], [vpc_cidr])
         egress = {(r.get("FromPort"), r.get("ToPort")): r for r in tasks["IpPermissionsEgress"]}
         self.assertEqual(set(egress), {(443, 443), (5432, 5432)})
         db_sg = egress[(5432, 5432)]["UserIdGroupPairs"][0]["GroupId"]
