@@ -208,7 +208,7 @@ jq -n --arg http "$http_url" --arg https "$url" --arg ca "$tls_dir/ca.pem" --arg
   echo "  ECR repository:       $(platform_output ecr_repository_url) (tag $(cat "$STACK_DIR/tag"))"
   echo "  Emulator:             $AWS_ENDPOINT_URL (source ${EMULATOR_DIR#"$ROOT"/}/env to use the aws CLI)"
   echo "  Logs:                 $CONTAINER_ENGINE logs -f <task>  (JSON lines); ECS agent: ${STACK_DIR#"$ROOT"/}/logs/ecs-agent.log"
-  echo "  Metrics:              $url/metrics (or each task's URL)"
+  echo "  Metrics:              on each task's METRICS_PORT, never through the load balancer (not published here)"
   echo "  Outputs for scripts:  ${STACK_DIR#"$ROOT"/}/outputs.json"
   echo "  Stop everything:      make down"
 } | tee "$STACK_DIR/summary.txt"
