@@ -8,8 +8,11 @@ BUILD_DIR := $(ROOT)/build
 export ROOT BUILD_DIR
 
 # Test suites register themselves with `TEST_SUITES += name` and a
-# `test-name` target whose output ends with "N passed, N failed".
+# `test-name` target whose output ends with "N passed, N failed". A suite
+# that only talks to an AWS emulator of its own also joins TEST_SIDE_SUITES:
+# `make test` runs those in a second lane beside the others.
 TEST_SUITES :=
+TEST_SIDE_SUITES :=
 
 include $(sort $(wildcard mk/*.mk))
 
@@ -25,4 +28,4 @@ setup: ## Install the Debian packages and tools the project needs (idempotent)
 # `make test SUITES="app-unit infra-unit"` runs a subset.
 SUITES ?= $(TEST_SUITES)
 test: ## Run every test suite; ends with "N passed, N failed"
-	@scripts/run-tests.sh $(SUITES)
+	@TEST_SIDE_SUITES="$(TEST_SIDE_SUITES)" scripts/run-tests.sh $(SUITES)

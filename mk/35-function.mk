@@ -5,6 +5,7 @@
 FUNCTION_BIN_x86_64 := $(BUILD_DIR)/app/release/server
 FUNCTION_BIN_arm64 := $(BUILD_DIR)/app/release-arm64/server
 TEST_SUITES += function
+TEST_SIDE_SUITES += function
 
 .PHONY: function deploy-function test-function
 

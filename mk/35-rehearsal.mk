@@ -3,6 +3,7 @@
 # enforcement; `rehearsal` runs README's from-zero steps for dev and prod in
 # one emulated account as the pipeline's own roles, IAM enforced.
 TEST_SUITES += emulator-iam rehearsal
+TEST_SIDE_SUITES += rehearsal
 
 .PHONY: test-emulator-iam test-rehearsal rehearse
 

@@ -3,6 +3,7 @@
 #   workflows  actionlint + the pipeline's own rules over every workflow (fast)
 #   deploy     deploys two tags through scripts/deploy.sh into the AWS emulator
 TEST_SUITES += workflows deploy
+TEST_SIDE_SUITES += deploy
 
 .PHONY: deploy smoke-test lint-workflows test-workflows test-deploy
 

@@ -3,6 +3,12 @@
 # "N passed, N failed" line that every suite prints last. A suite that exits
 # non-zero without reporting a failure counts as one failure, so a crash can
 # never pass as green.
+#
+# Suites named in TEST_SIDE_SUITES (space separated; the Makefile sets it from
+# the fragments) run one after another in a second lane beside the others:
+# they talk only to an AWS emulator of their own, in folders of their own, and
+# spend most of their time waiting on it, so the whole run takes about the
+# longer lane instead of the sum. Their output is printed when the lane ends.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 logs="$root/build/test-logs"
@@ -14,27 +20,61 @@ if [ "$#" -eq 0 ]; then
   exit 1
 fi
 
-total_pass=0 total_fail=0 summary=()
-for suite in "$@"; do
-  log="$logs/$suite.log"
-  echo "=== suite $suite ($(date -u +%H:%M:%S))"
+# run_suite SUITE: runs it, output to its log (and stdout when $echo is 1);
+# writes "pass fail seconds exit" to the log's .result file.
+run_suite() {
+  local suite=$1 log="$logs/$1.log" start rc secs line pass=0 fail=0
   start=$(date +%s)
-  make --no-print-directory -C "$root" "test-$suite" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
-  secs=$(( $(date +%s) - start ))
+  if [ "${echo:-1}" = 1 ]; then
+    make --no-print-directory -C "$root" "test-$suite" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+  else
+    make --no-print-directory -C "$root" "test-$suite" >"$log" 2>&1 </dev/null
+    rc=$?
+  fi
+  secs=$(($(date +%s) - start))
   line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-  pass=0 fail=0
   if [ -n "$line" ]; then
     pass=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
     fail=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/' <<<"$line")
   fi
   if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
   if [ -z "$line" ] && [ "$rc" -eq 0 ]; then
-    echo "run-tests: suite $suite printed no 'N passed, N failed' line" >&2
+    echo "run-tests: suite $suite printed no 'N passed, N failed' line" | tee -a "$log" >&2
     fail=1
   fi
+  echo "$pass $fail $secs $rc" >"$log.result"
+}
+
+main_lane=() side_lane=()
+for suite in "$@"; do
+  if [[ " ${TEST_SIDE_SUITES:-} " == *" $suite "* ]]; then side_lane+=("$suite"); else main_lane+=("$suite"); fi
+done
+for suite in "$@"; do rm -f "$logs/$suite.log.result"; done
+
+side_pid=""
+if [ "${#side_lane[@]}" -gt 0 ]; then
+  echo "=== side lane ($(date -u +%H:%M:%S)): ${side_lane[*]} (output when it ends)"
+  (for suite in "${side_lane[@]}"; do echo=0 run_suite "$suite"; done) &
+  side_pid=$!
+fi
+for suite in "${main_lane[@]}"; do
+  echo "=== suite $suite ($(date -u +%H:%M:%S))"
+  run_suite "$suite"
+done
+if [ -n "$side_pid" ]; then
+  wait "$side_pid"
+  for suite in "${side_lane[@]}"; do
+    echo "=== suite $suite (side lane, $(cut -d' ' -f3 "$logs/$suite.log.result" 2>/dev/null || echo '?')s)"
+    cat "$logs/$suite.log" 2>/dev/null
+  done
+fi
+
+total_pass=0 total_fail=0 summary=()
+for suite in "$@"; do
+  read -r pass fail secs rc <"$logs/$suite.log.result" 2>/dev/null || { pass=0 fail=1 secs=0 rc=1; }
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-  summary+=("$(printf '  %-22s %5d passed %4d failed %5ds  (exit %d, log %s)' "$suite" "$pass" "$fail" "$secs" "$rc" "${log#"$root"/}")")
+  summary+=("$(printf '  %-22s %5d passed %4d failed %5ds  (exit %d, log %s)' "$suite" "$pass" "$fail" "$secs" "$rc" "build/test-logs/$suite.log")")
 done
 
 echo
