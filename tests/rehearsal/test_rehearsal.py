@@ -171,17 +171,13 @@ class Rehearsal(unittest.TestCase):
             for done in [pool.submit(cls.step, f"{env}: bootstrap (admin)", cls.tf, "bootstrap", env, "apply",
                                      "-auto-approve", "-input=false", "-no-color") for env in ENVS]:
                 done.result()
-        # README step 3: dev first, it creates the account's OIDC provider;
-        # prod, which looks it up, starts as soon as it exists.
-        with ThreadPoolExecutor(len(ENVS)) as pool:
-            applies = []
-            for env in ENVS:
-                applies.append(pool.submit(cls.step, f"{env}: platform apply (admin)", cls.tf, "platform", env, "apply",
-                                           "-auto-approve", "-input=false", "-no-color"))
-                if env == "dev":
-                    cls.wait_for_oidc_provider(applies[0])
-            for done in applies:
-                done.result()
+        # README step 3: dev first, it creates the account's OIDC provider,
+        # which prod looks up. One after the other: two platform applies at
+        # once into one emulator once had a WAF create answered twice
+        # (WafV2DuplicateItem) on a loaded machine.
+        for env in ENVS:
+            cls.step(f"{env}: platform apply (admin)", cls.tf, "platform", env, "apply",
+                     "-auto-approve", "-input=false", "-no-color")
         for env in ENVS:
             _, out = cls.tf("platform", env, "output", "-json")
             cls.outputs[env] = {k: v["value"] for k, v in json.loads(out).items()}
@@ -194,18 +190,6 @@ class Rehearsal(unittest.TestCase):
                 cls.creds[(env, role)] = aws_iam.assume_web_identity(endpoint, region, arn, sub, f"{role}-{env}")
         aws_iam.set_enforcement(endpoint, True)
         print(f"[{time.strftime('%H:%M:%S')}] rehearsal: IAM enforcement on", flush=True)
-
-    @classmethod
-    def wait_for_oidc_provider(cls, dev_apply, timeout=600):
-        iam = cls.emu.client("iam")
-        deadline = time.monotonic() + timeout
-        while not iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
-            if dev_apply.done():
-                dev_apply.result()  # raises if dev failed
-                raise AssertionError("dev's platform apply created no GitHub OIDC provider")
-            if time.monotonic() > deadline:
-                raise AssertionError("no GitHub OIDC provider after 10 minutes of dev's platform apply")
-            time.sleep(2)
 
     def client(self, env, role, service):
         with CLIENT_LOCK:  # Emulator.client patches os.environ while it builds a client
