@@ -23,6 +23,9 @@ cd "$ROOT"
 
 http_url="http://localhost:$STACK_PORT"
 url="https://localhost:$STACK_HTTPS_PORT"
+# HTTPS needs a name the certificate covers (infra/platform refuses the ALB's
+# own DNS name): this one, with no Route 53 zone; clients here use localhost.
+local_domain="hello.localhost"
 tls_dir="$STACK_DIR/tls"
 
 # The image tag is a commit, as in CI, and the image reports it on /version
@@ -90,7 +93,7 @@ step_bootstrap() {
 # (local/tls-cert.sh) for the names a local client uses, imported once.
 step_certificate() {
   stack_emulator_env
-  "$ROOT/local/tls-cert.sh" "$tls_dir" localhost 127.0.0.1 "*.$AWS_REGION.elb.amazonaws.com"
+  "$ROOT/local/tls-cert.sh" "$tls_dir" localhost 127.0.0.1 "$local_domain" "*.$AWS_REGION.elb.amazonaws.com"
   local arn
   arn=$(cat "$tls_dir/certificate_arn" 2>/dev/null || true)
   if [ -n "$arn" ] && aws acm describe-certificate --certificate-arn "$arn" >/dev/null 2>&1; then
@@ -108,7 +111,7 @@ step_platform() {
   # local.tfvars keeps HTTPS off (no certificate in a bare emulator); here
   # there is one, so the listeners are the production shape: 443 + redirect.
   tf_twice "$ROOT/scripts/tf.sh" platform "$STACK_ENV" apply -auto-approve -input=false -no-color \
-    -var enable_https=true -var "certificate_arn=$(cat "$tls_dir/certificate_arn")"
+    -var enable_https=true -var "domain_name=$local_domain" -var "certificate_arn=$(cat "$tls_dir/certificate_arn")"
   "$ROOT/scripts/tf.sh" platform "$STACK_ENV" output -json >"$STACK_DIR/platform.json"
   step_result "$(grep -E '^Apply complete' "$STACK_DIR/logs/platform.log" | tail -n 1)"
 }

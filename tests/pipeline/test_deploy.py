@@ -10,6 +10,7 @@ nothing. The tests run in order (numbered); the last destroys everything,
 and the emulator is stopped whatever happens."""
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
