@@ -11,8 +11,8 @@ TEST_SUITES += emulator-iam
 
 .PHONY: test-emulator-iam test-rehearsal rehearse
 
-test-emulator-iam: ## IAM enforcement of the emulator: ARNs derived, policies evaluated, denials
-	@nice -n 10 python3 infra/tests/emulator/test_iam_enforcement.py
+test-emulator-iam: ## The emulator launcher: IAM enforcement (ARNs, policies, denials) and resent writes answered once
+	@nice -n 10 python3 infra/tests/emulator/run.py
 
 test-rehearsal: ## From zero, dev and prod in one account, as the pipeline's roles with IAM enforced
 	@nice -n 10 python3 tests/rehearsal/run.py

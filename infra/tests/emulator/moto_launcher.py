@@ -25,6 +25,9 @@
 5. IAM enforcement as AWS does it (resource ARNs, conditions, iam:PassRole,
    GitHub's web-identity exchange): iam_enforcement.py. It is off until
    `POST /moto-api/reset-auth` with body `0` turns it on.
+6. A resend of a write moto already answered (the SDK's retry after an
+   answer lost on one of the server's per-request connections) gets the
+   same answer instead of running twice: retry_replay.py.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
@@ -44,6 +47,7 @@ from moto.s3.responses import S3Response
 from moto.server import main as moto_server_main
 
 import iam_enforcement
+import retry_replay
 
 _TAGS: dict[str, dict[str, str]] = {}  # resource ARN -> tags
 _LOCK = threading.Lock()
@@ -182,8 +186,16 @@ def describe_db_parameters(self: RDSResponse) -> ActionResult:
     return ActionResult({"Parameters": params})
 
 
+_installed = False
+
+
 def install() -> None:
-    """Adds the missing actions (moto finds handlers by method name)."""
+    """Adds the missing actions (moto finds handlers by method name). Once per
+    process: several tests may start a server (the IAM patches wrap moto's)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
     EC2ContainerServiceResponse.create_service = create_service
     FakeBucket.set_lifecycle = set_lifecycle
     S3Response.get_bucket_lifecycle = get_bucket_lifecycle
@@ -194,6 +206,7 @@ def install() -> None:
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
     ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
     iam_enforcement.install()
+    retry_replay.install()
 
 
 if __name__ == "__main__":
