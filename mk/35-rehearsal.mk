@@ -1,13 +1,11 @@
 # IAM in the emulator and the from-zero rehearsal (infra/README.md, "Emulator
-# gaps" and "Pipeline roles"): `emulator-iam` unit-tests the launcher's IAM
-# enforcement; `rehearsal` runs README's from-zero steps for dev and prod in
-# one emulated account as the pipeline's own roles, IAM enforced.
-# `rehearsal` is not in `make test` for now: after the merges of this
-# session its admin platform apply of prod failed twice in a row with an
-# "already exists" answer to a create (a WAF web ACL, then a network ACL
-# entry), as if a create were sent twice; until that is understood it would
-# make CI fail by chance. `make rehearse` runs it.
-TEST_SUITES += emulator-iam
+# gaps" and "Pipeline roles"): `emulator-iam` unit-tests the launcher (IAM
+# enforcement, resent writes answered once); `rehearsal` runs README's
+# from-zero steps for dev and prod in one emulated account as the pipeline's
+# own roles, IAM enforced. The rehearsal talks only to its own emulator and
+# mostly waits on it: it runs in make test's second lane.
+TEST_SUITES += emulator-iam rehearsal
+TEST_SIDE_SUITES += rehearsal
 
 .PHONY: test-emulator-iam test-rehearsal rehearse
 

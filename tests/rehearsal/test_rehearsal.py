@@ -103,7 +103,9 @@ class Rehearsal(unittest.TestCase):
         build = os.path.join(ROOT, "build")
         os.makedirs(build, exist_ok=True)
         for old in glob.glob(os.path.join(build, "rehearsal-*")):  # earlier runs' logs and scratch trees
-            if not os.path.exists(os.path.join(old, "emulator", "pid")):  # (one still running keeps its own)
+            running = os.path.exists(os.path.join(old, "emulator", "pid"))
+            starting = time.time() - os.path.getmtime(old) < 600  # no pid file yet
+            if not running and not starting:  # (one still running keeps its own)
                 shutil.rmtree(old, ignore_errors=True)
         cls.work = tempfile.mkdtemp(prefix="rehearsal-", dir=build)
         cls.started = time.monotonic()
