@@ -39,7 +39,7 @@ create_github_oidc_provider = false                 # the provider dev created (
 github_repository           = "my-org/hello-server" # change to your repository
 
 log_retention_days = 90
-alarm_emails       = ["replace-with-your-oncall@example.com"] # placeholder: your on-call address(es); prod needs at least one
+alarm_emails       = ["replace-with-your-oncall@example.com"] # placeholder: prod refuses to plan until this is your on-call address(es)
 
 enable_autoscaling = true
 service = {

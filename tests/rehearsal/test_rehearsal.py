@@ -2,10 +2,8 @@
 AND prod in one account, as the pipeline's own roles with IAM enforced.
 
 It runs in a scratch copy of infra/ and scripts/ where, as README step 1
-tells a user, the env files are edited: prod's `certificate_arn` becomes a
-self-signed certificate imported into the emulator's ACM (prod has HTTPS on;
-the placeholder ARN does not exist, and an ALB listener cannot be created
-without it). PROD_TFVARS below is the one place to change that.
+tells a user, prod's env file is edited: its alarm address and its domain
+(`prod_tfvars` below is the one place to change that).
 
 As an administrator (test/test): bootstrap dev and prod (`scripts/tf.sh
 bootstrap ENV apply`), apply both platforms (`scripts/tf.sh platform ENV
@@ -41,6 +39,7 @@ from tests.lib import ROOT, aws_iam, emulator, procs
 REPOSITORY = "my-org/hello-server"  # github_repository of dev.tfvars and prod.tfvars
 ENVS = ("dev", "prod")
 PROD_ZONE = "hello-prod.test"  # the public zone a user already has for prod's name
+ONCALL = "oncall@my-org.com"  # prod's alarm address a user sets (an example domain is refused)
 TAGS = ("1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222")
 TIMES: list[tuple[str, float]] = []
 CLIENT_LOCK = threading.Lock()
@@ -48,10 +47,12 @@ CLIENT_LOCK = threading.Lock()
 
 def prod_tfvars(emu: emulator.Emulator) -> dict[str, str]:
     """What README step 1 and "HTTPS and DNS" have a user set in envs/prod.tfvars,
-    as HCL values: a name in the account's public Route 53 zone, so the infra
+    as HCL values: the on-call address (the shipped placeholder fails prod's
+    plan), and a name in the account's public Route 53 zone, so the infra
     role's apply requests and validates the ACM certificate and writes the records."""
     zone = emu.client("route53").create_hosted_zone(Name=PROD_ZONE, CallerReference=f"rehearsal-{time.time()}")
-    return {"domain_name": json.dumps(f"app.{PROD_ZONE}"),
+    return {"alarm_emails": json.dumps([ONCALL]),
+            "domain_name": json.dumps(f"app.{PROD_ZONE}"),
             "hosted_zone_id": json.dumps(zone["HostedZone"]["Id"].split("/")[-1]),
             "enable_https": "true"}
 

@@ -156,6 +156,42 @@ run "prod_requires_a_recipient" {
   expect_failures = [aws_cloudwatch_metric_alarm.single_metric]
 }
 
+run "prod_refuses_the_placeholder_address" {
+  command = plan
+
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["replace-with-your-oncall@example.com"]
+  }
+
+  expect_failures = [aws_cloudwatch_metric_alarm.single_metric]
+}
+
+run "prod_refuses_an_example_domain" {
+  command = plan
+
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["oncall@my-org.com", "ops@example.org"]
+  }
+
+  expect_failures = [aws_cloudwatch_metric_alarm.single_metric]
+}
+
+run "prod_accepts_a_real_looking_address" {
+  command = plan
+
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["oncall@my-org.com"]
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.single_metric) == 4
+    error_message = "A real address is a recipient."
+  }
+}
+
 run "prod_accepts_an_action_as_recipient" {
   command = plan
 
