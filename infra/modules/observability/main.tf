@@ -11,7 +11,7 @@ locals {
   # Addresses that reach nobody: the env files' placeholder and the domains
   # reserved for examples (RFC 2606). Refused where a recipient is required.
   example_alarm_emails = [for e in var.alarm_emails : e if can(regex("(?i)(^replace-with|@(.+\\.)?example\\.(com|net|org)$|\\.(example|invalid|test|localhost)$)", e))]
-  t             = var.thresholds
+  t                    = var.thresholds
 }
 
 ####  Notifications  ####
