@@ -31,7 +31,8 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Iterable
 
-KEEP = 2000  # answers kept (oldest dropped); an SDK retries within seconds
+KEEP = 1000  # answers kept (oldest dropped); an SDK retries within seconds
+LARGEST = 64 * 1024  # bigger answers are reads (EC2 Describe* is a POST): running one again is harmless
 READS = {"GET", "HEAD", "OPTIONS"}
 _ATTEMPT = re.compile(r"attempt=(\d+)")
 # Answers the SDK retries because of the answer itself (not a lost one).
@@ -87,7 +88,7 @@ class RetryReplay:
         finally:
             if hasattr(parts, "close"):
                 parts.close()
-        if "status" in captured:
+        if "status" in captured and len(body) <= LARGEST:
             with self.lock:
                 self.answers[invocation] = (captured["status"], captured["headers"], body)
                 while len(self.answers) > KEEP:

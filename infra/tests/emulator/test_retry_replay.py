@@ -76,6 +76,13 @@ class Middleware(unittest.TestCase):
                 self.assertEqual(call(mw, request(attempt=2)), ("200 OK", b"<done/>"))
                 self.assertEqual(app.calls, 2)
 
+    def test_a_large_answer_is_not_kept(self):
+        app = CountingApp(("200 OK", b"x" * (retry_replay.LARGEST + 1)), ("200 OK", b"again"))
+        mw = self.wrap(app)
+        call(mw, request(attempt=1))
+        self.assertEqual(call(mw, request(attempt=2)), ("200 OK", b"again"))
+        self.assertEqual(app.calls, 2)
+
     def test_reads_and_requests_without_sdk_headers_are_untouched(self):
         for environ in (request(method="GET"), request(invocation=None)):
             app = CountingApp(("200 OK", b"a"), ("200 OK", b"b"))
