@@ -30,6 +30,7 @@ import sys
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
 
 KEEP = 1000  # answers kept (oldest dropped); an SDK retries within seconds
 LARGEST = 64 * 1024  # bigger answers are reads (EC2 Describe* is a POST): running one again is harmless
@@ -97,8 +98,18 @@ class RetryReplay:
 
 
 def describe(environ: dict) -> str:
+    """The call's name for the log: its X-Amz-Target, its query-protocol
+    Action (read from the body: a replayed request is not run), or method and path."""
     target = environ.get("HTTP_X_AMZ_TARGET")
-    return target or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+    if target:
+        return target
+    if "form-urlencoded" in environ.get("CONTENT_TYPE", ""):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(min(length, LARGEST)) if length else b""
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return action[0]
+    return f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
 
 def install() -> None:

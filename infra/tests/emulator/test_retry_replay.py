@@ -60,6 +60,16 @@ class Middleware(unittest.TestCase):
         self.assertEqual(mw.replayed, 1)
         self.assertIn("attempt 2 of invocation inv-1", self.lines[0])
 
+    def test_the_log_names_a_query_protocol_action(self):
+        import io
+
+        mw = self.wrap(CountingApp(("200 OK", b"<created/>")))
+        body = b"Action=CreateNetworkAclEntry&RuleNumber=200"
+        form = {"CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body))}
+        call(mw, dict(request(attempt=1), **form, **{"wsgi.input": io.BytesIO(body)}))
+        call(mw, dict(request(attempt=2), **form, **{"wsgi.input": io.BytesIO(body)}))
+        self.assertIn("(CreateNetworkAclEntry)", self.lines[0])
+
     def test_another_invocation_runs(self):
         app = CountingApp(("200 OK", b"<created/>"), ("400 Bad Request", b"<AlreadyExists/>"))
         mw = self.wrap(app)
