@@ -24,7 +24,11 @@ moto (5.2.1) can check each request against the caller's policies once
    holding `:` or `/` (Terraform's workspace listing, `ListObjectsV2
    prefix=env:/`) fails with SignatureDoesNotMatch; the query is re-encoded
    as SigV4 does, so that request gets the AccessDenied (or success) AWS
-   gives. (Terraform 1.7+ ignores AccessDenied on that listing.)
+   gives. (Terraform 1.7+ ignores AccessDenied on that listing.) For a
+   request without a body it signs its parsed parameters as the payload
+   (for Route 53 those are the headers), so every Route 53 call with a
+   role's credentials failed with SignatureDoesNotMatch; the empty body is
+   signed instead.
 5. its S3 action names are not all IAM's: HEAD of a bucket is `s3:ListBucket`
    on AWS, and subresources it does not map (encryption, ownership
    controls, object lock, replication, request payment, public access
@@ -424,12 +428,16 @@ def install() -> None:
     original_create_request = access_control.IAMRequestBase._create_aws_request
 
     def create_aws_request(self: Any) -> Any:
-        saved = self._path
-        self._path = canonical_query_path(saved)
+        saved = self._path, self._data
+        self._path = canonical_query_path(saved[0])
+        if not self._body:
+            # The signed payload is the body, empty here; moto would sign its
+            # parsed parameters instead (Route 53's are the request headers).
+            self._data = b""
         try:
             return original_create_request(self)
         finally:
-            self._path = saved
+            self._path, self._data = saved
 
     def authenticate_and_authorize(self: Any, iam_request_cls: type, resource: str = "*") -> None:
         if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:

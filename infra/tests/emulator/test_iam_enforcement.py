@@ -213,6 +213,7 @@ class PatchedServer(unittest.TestCase):
         role = iam_client.create_role(RoleName="deploy", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
         iam_client.put_role_policy(RoleName="deploy", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["ecr:DescribeImages", "ecr:DescribeRepositories"], "Resource": mine},
+            {"Effect": "Allow", "Action": ["route53:ListHostedZones"], "Resource": "*"},
             {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/hello/dev/image-tag"},
             {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::state-bucket",
              "Condition": {"StringEquals": {"s3:prefix": "service/dev.tfstate"}}},
@@ -256,6 +257,15 @@ class PatchedServer(unittest.TestCase):
     def test_action_not_allowed_fails(self):
         self.assertDenied(lambda: self.client("ecr").delete_repository(repositoryName="mine"), "ecr:DeleteRepository")
         self.assertDenied(lambda: self.client("ecs").list_clusters(), "ecs:ListClusters")
+
+    def test_route53_with_a_role_is_authorized_not_a_signature_error(self):
+        # A REST call without a body (moto signed its parsed headers as the payload).
+        from botocore.exceptions import ClientError
+
+        self.assertEqual(self.client("route53").list_hosted_zones()["HostedZones"], [])
+        with self.assertRaises(ClientError) as caught:
+            self.client("route53").get_hosted_zone(Id="Z0000000000")
+        self.assertNotIn("SignatureDoesNotMatch", str(caught.exception.response))
 
     def test_workspace_listing_is_access_denied_not_a_signature_error(self):
         s3 = self.client("s3")
