@@ -26,9 +26,9 @@ moto (5.2.1) can check each request against the caller's policies once
    as SigV4 does, so that request gets the AccessDenied (or success) AWS
    gives. (Terraform 1.7+ ignores AccessDenied on that listing.) For a
    request without a body it signs its parsed parameters as the payload
-   (for Route 53 those are the headers), so every Route 53 call with a
-   role's credentials failed with SignatureDoesNotMatch; the empty body is
-   signed instead.
+   (for Route 53 those are the headers), so every Route 53 read with a
+   role's credentials failed with SignatureDoesNotMatch; a GET, HEAD or
+   DELETE without a body is checked against the empty body instead.
 5. its S3 action names are not all IAM's: HEAD of a bucket is `s3:ListBucket`
    on AWS, and subresources it does not map (encryption, ownership
    controls, object lock, replication, request payment, public access
@@ -430,9 +430,10 @@ def install() -> None:
     def create_aws_request(self: Any) -> Any:
         saved = self._path, self._data
         self._path = canonical_query_path(saved[0])
-        if not self._body:
-            # The signed payload is the body, empty here; moto would sign its
-            # parsed parameters instead (Route 53's are the request headers).
+        if not self._body and self._method in ("GET", "HEAD", "DELETE"):
+            # A REST read's signed payload is its empty body; moto would sign
+            # its parsed parameters (Route 53's are the request headers). A
+            # query-protocol POST keeps them: there they are the form body.
             self._data = b""
         try:
             return original_create_request(self)

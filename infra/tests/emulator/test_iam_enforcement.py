@@ -267,6 +267,12 @@ class PatchedServer(unittest.TestCase):
             self.client("route53").get_hosted_zone(Id="Z0000000000")
         self.assertNotIn("SignatureDoesNotMatch", str(caught.exception.response))
 
+    def test_query_protocol_calls_are_checked_on_their_form_body(self):
+        # EC2 and IAM send their parameters as a form body: a refusal, not a signature error.
+        self.assertDenied(lambda: self.client("ec2").create_vpc(CidrBlock="10.9.0.0/16"), "ec2:CreateVpc")
+        self.assertDenied(lambda: self.client("iam").put_role_policy(RoleName="deploy", PolicyName="x", PolicyDocument="{}"),
+                          "iam:PutRolePolicy")
+
     def test_workspace_listing_is_access_denied_not_a_signature_error(self):
         s3 = self.client("s3")
         self.assertEqual(s3.list_objects_v2(Bucket="state-bucket", Prefix="service/dev.tfstate")["KeyCount"], 0)
