@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 #include <optional>
 
+#include "access_log.hpp"
 #include "head_check.hpp"
 #include "request_id.hpp"
 #include "response.hpp"
@@ -162,8 +163,7 @@ struct Connection::Impl {
   std::optional<RequestParser> parser;
   std::string request_id;
   Response response;
-  std::string log_lines;  // access log lines of one process() call, written at once
-  std::string scratch;
+  std::string log_lines;          // access log lines of one process() call, written at once
   std::size_t head_scanned = 0;   // check_head's resume point for this request
   bool continue_handled = false;  // Expect: 100-continue answered for this request
 };
@@ -303,7 +303,11 @@ bool Connection::timeout(std::string& out, Clock::time_point now) {
 void Connection::route_request() {
   auto& im = *impl_;
   request_id_for(im.head.request_id_header, im.request_id);
-  const Request req{im.head.method, im.head.target, im.request_id, surface_};
+  Request req;
+  req.method = im.head.method;
+  req.target = im.head.target;
+  req.request_id = im.request_id;
+  req.surface = surface_;
   route(req, state_, im.response);
 }
 
@@ -349,22 +353,18 @@ void Connection::finish_request() {
   im.parser.reset();
   give_back_large(im.response.body);
   if (!config_.access_log || !log_.enabled(Level::info)) return;
-  const string_view client = client_address(im.head.forwarded_for, peer_);
-  std::string& buf = im.scratch;
-  JsonObject obj = Logger::begin(buf, Level::info, "request");
-  obj.str("method", im.head.method)
-      .str("route", route_name(im.response.route))
-      .str("path", im.head.target)
-      .num("status", im.response.status)
-      .real("duration_ms", std::chrono::duration<double, std::milli>(elapsed).count())
-      .num("bytes", im.head.method == "HEAD" ? 0 : static_cast<std::int64_t>(im.response.body.size()))
-      .str("request_id", im.request_id)
-      .str("client", client)
-      .str("peer", peer_)
-      .str("user_agent", im.head.user_agent)
-      .close();
-  buf += '\n';
-  im.log_lines += buf;
+  AccessRecord rec;
+  rec.method = im.head.method;
+  rec.route = route_name(im.response.route);
+  rec.path = im.head.target;
+  rec.status = im.response.status;
+  rec.duration = elapsed;
+  rec.bytes = im.head.method == "HEAD" ? 0 : static_cast<std::int64_t>(im.response.body.size());
+  rec.request_id = im.request_id;
+  rec.client = client_address(im.head.forwarded_for, peer_);
+  rec.peer = peer_;
+  rec.user_agent = im.head.user_agent;
+  append_access_line(im.log_lines, rec);
 }
 
 }  // namespace app
