@@ -138,6 +138,10 @@ void Metrics::observe(std::size_t method, Route route, int status, std::chrono::
 }
 
 void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped) const {
+  // The exposition only grows: reserving the last size (and a little) spares
+  // the doubling that would leave twice its size allocated per response.
+  const std::size_t start = out.size();
+  out.reserve(start + last_size_.load(std::memory_order_relaxed) + 512);
   auto sum_shards = [this](auto pick) {
     std::uint64_t total = 0;
     for (unsigned i = 0; i < shard_count_; ++i) total += pick(shards_[i]).load(std::memory_order_relaxed);
@@ -230,6 +234,7 @@ void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log
   out += "\",build_time=\"";
   append_label_value(out, build.build_time);
   out += "\"} 1\n";
+  last_size_.store(out.size() - start, std::memory_order_relaxed);
 }
 
 }  // namespace app

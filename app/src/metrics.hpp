@@ -60,6 +60,7 @@ class Metrics {
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> connections_open_{0};
   std::atomic<std::uint64_t> connections_rejected_{0};
+  mutable std::atomic<std::size_t> last_size_{0};  // bytes of the last exposition
   double start_time_;
 };
 

@@ -147,5 +147,20 @@ TEST(Metrics, MethodLabels) {
   EXPECT_EQ(method_label(method_index("")), "other");
 }
 
+// A pipelining client holds one /metrics per connection: it must not hold
+// the string's doubling slack too (up to twice the exposition's size).
+TEST(Metrics, ExpositionAllocatesItsSizeNotDoubleIt) {
+  Metrics m;
+  for (std::size_t method = 0; method < kMethodCount; ++method) {
+    for (std::size_t r = 0; r < kRouteCount; ++r) {
+      for (const int code : kStatusCodes) m.observe(method, static_cast<Route>(r), code, 1ms);
+    }
+  }
+  (void)expose(m);  // learns the size
+  const std::string out = expose(m);
+  ASSERT_GT(out.size(), 100'000u);
+  EXPECT_LE(out.capacity(), out.size() + 1024) << "size " << out.size();
+}
+
 }  // namespace
 }  // namespace app
