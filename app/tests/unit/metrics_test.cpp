@@ -140,6 +140,14 @@ TEST(Metrics, ShardedCountsAddUpAcrossThreads) {
   EXPECT_EQ(s.at(R"(http_request_duration_seconds_count{method="GET",route="/"})"), "80000");
 }
 
+TEST(Metrics, UnlistedStatusCountedAsOtherNotAs500) {
+  Metrics m;
+  m.observe(method_index("GET"), Route::root, 299, 1ms);
+  const auto s = samples(expose(m));
+  EXPECT_EQ(s.at(R"(http_requests_total{method="GET",route="/",code="other"})"), "1");
+  EXPECT_EQ(s.count(R"(http_requests_total{method="GET",route="/",code="500"})"), 0u);
+}
+
 TEST(Metrics, MethodLabels) {
   EXPECT_EQ(method_label(method_index("GET")), "GET");
   EXPECT_EQ(method_label(method_index("HEAD")), "HEAD");
@@ -153,7 +161,7 @@ TEST(Metrics, ExpositionAllocatesItsSizeNotDoubleIt) {
   Metrics m;
   for (std::size_t method = 0; method < kMethodCount; ++method) {
     for (std::size_t r = 0; r < kRouteCount; ++r) {
-      for (const int code : kStatusCodes) m.observe(method, static_cast<Route>(r), code, 1ms);
+      for (const auto& st : kStatuses) m.observe(method, static_cast<Route>(r), st.code, 1ms);
     }
   }
   (void)expose(m);  // learns the size
