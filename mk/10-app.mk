@@ -29,7 +29,8 @@ app-build-tsan: $(APP_BUILD)/tsan/build.ninja ## Build the service with ThreadSa
 	$(APP_NICE) cmake --build $(APP_BUILD)/tsan --target server -j 2
 
 # The integration tests against the TSan build (they run it with THREADS=2).
-# Not in TEST_SUITES: a TSan build and run cost minutes of a shared CPU.
+# Not in TEST_SUITES: a TSan build and run cost minutes of a shared CPU
+# (last: an 8 min build and a 50 s run, 127 passed), over the ~2 min budget.
 test-app-tsan: app-build-tsan ## Integration tests against the ThreadSanitizer build
 	@SERVER_BIN=$(APP_BUILD)/tsan/server TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  timeout 900 python3 app/tests/integration/run.py

@@ -6,14 +6,21 @@ interleaved rounds (median reported); also cold start (launch to first
 200, median of 5) and idle RSS. Prints a Markdown table and writes
 build/bench/results.md and build/bench/results.csv.
 
+CPU per request: server CPU time (utime + stime from /proc/<pid>/stat,
+summed over its process tree) over a fixed count of BENCH_CPU_REQUESTS
+(200000) keep-alive requests, for the service at THREADS=1 and 2 and nginx
+with 1 and 2 workers (one-thread servers on CPU 0, two-thread ones on CPUs
+0-1; wrk on CPU 1), median of BENCH_ROUNDS.
+
 The attack figures (attack.py): RSS growth of the service with
 BENCH_ATTACK_CONNS (1000) connections that pipeline the largest response
 (/metrics with every series primed) and never read, and with as many idle
 keep-alive connections after one /metrics each.
 
-Usage: python3 app/bench/bench.py [attack]  (env: SERVER_BIN, BENCH_SECONDS=10,
+Usage: python3 app/bench/bench.py [attack|cpu]  (env: SERVER_BIN, BENCH_SECONDS=10,
 BENCH_ROUNDS=3, BENCH_WARMUP=3, BENCH_CONNECTIONS="10 100 256",
-BENCH_ATTACK_CONNS=1000); `attack` runs only the attack figures.
+BENCH_ATTACK_CONNS=1000, BENCH_CPU_REQUESTS=200000); `attack` or `cpu` runs
+only those figures.
 """
 import csv
 import os
@@ -39,6 +46,8 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "10 100 256").split()]
 ATTACK_CONNS = int(os.environ.get("BENCH_ATTACK_CONNS", "1000"))
+CPU_REQUESTS = int(os.environ.get("BENCH_CPU_REQUESTS", "200000"))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 DEBIAN_PY = "/usr/bin/python3"
 
 
@@ -108,16 +117,16 @@ def rss_kib(pid, field="VmRSS"):
 class Target:
     """One server under test: how to launch it on a port."""
 
-    def __init__(self, name, argv_for, env=None, cwd=None, stdout=None):
+    def __init__(self, name, argv_for, env=None, cwd=None, stdout=None, cpus="0"):
         self.name, self.argv_for, self.env, self.cwd = name, argv_for, env, cwd
-        self.stdout = stdout
+        self.stdout, self.cpus = stdout, cpus
         self.proc = None
 
     def launch(self, port):
         self.port = port
         log = open(os.path.join(OUT, f"{slug(self.name)}.log"), "ab")
         out = subprocess.DEVNULL if self.stdout == "null" else log
-        self.proc = subprocess.Popen(["taskset", "-c", "0", *self.argv_for(port)],
+        self.proc = subprocess.Popen(["taskset", "-c", self.cpus, *self.argv_for(port)],
                                      env=self.env, cwd=self.cwd, stdout=out, stderr=log,
                                      start_new_session=True)
         log.close()
@@ -148,15 +157,21 @@ def slug(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def service_target(binary, access_log):
-    env = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "THREADS": "1",
+def service_target(binary, access_log, threads=1):
+    env = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "THREADS": str(threads),
            "ACCESS_LOG": access_log}
 
     def argv(port):
         target.metrics_port = free_port()  # /metrics has a listener of its own
         return [binary, "--port", str(port), "--metrics-port", str(target.metrics_port)]
-    target = Target(f"service (log {access_log})", argv, env=env, stdout="null")
+    name = f"service (log {access_log})" if threads == 1 else f"service THREADS={threads} (log {access_log})"
+    target = Target(name, argv, env=env, stdout="null", cpus=cpu_list(threads))
     return target
+
+
+def cpu_list(n):
+    """CPUs for a server with n threads or workers: 0, or 0-1."""
+    return ",".join(str(i) for i in range(n))
 
 
 def gunicorn_target():
@@ -166,11 +181,14 @@ def gunicorn_target():
                                 "-b", f"127.0.0.1:{port}", "flask_app:app"], env=env)
 
 
-def nginx_target():
-    prefix = os.path.join(OUT, "nginx")
+def nginx_target(workers=1):
+    prefix = os.path.join(OUT, f"nginx-{workers}w")
     os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
     with open(os.path.join(BASELINE, "nginx-1w.conf")) as f:
         conf = f.read()
+    conf, n = re.subn(r"^worker_processes\s+1;", f"worker_processes {workers};", conf, flags=re.M)
+    if n != 1:
+        die("could not find the `worker_processes 1;` line in nginx-1w.conf")
 
     def argv(port):
         text = re.sub(r"listen\s+127\.0\.0\.1:\d+;", f"listen 127.0.0.1:{port};", conf)
@@ -179,18 +197,34 @@ def nginx_target():
         with open(os.path.join(prefix, "nginx.conf"), "w") as f:
             f.write(text)
         return ["nginx", "-p", prefix + "/", "-e", "error.log", "-c", "nginx.conf"]
-    return Target("nginx (1 worker)", argv, env={"PATH": "/usr/sbin:/usr/bin:/bin"})
+    name = "nginx (1 worker)" if workers == 1 else f"nginx ({workers} workers)"
+    return Target(name, argv, env={"PATH": "/usr/sbin:/usr/bin:/bin"}, cpus=cpu_list(workers))
 
 
-def wrk(port, conns, seconds):
+def wrk(port, conns, seconds, at_count=None):
+    """wrk for `seconds`; or, given at_count=(n, f), until n responses, then
+    f() is called (before wrk's summary) and wrk is interrupted."""
+    script = os.path.join(HERE, "report.lua" if at_count is None else "count.lua")
     cmd = ["taskset", "-c", "1", "wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--latency",
-           "-s", os.path.join(HERE, "report.lua"), f"http://127.0.0.1:{port}/"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+           "-s", script, f"http://127.0.0.1:{port}/"]
+    if at_count is None:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    else:
+        cmd += ["--", str(at_count[0])]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in proc.stdout:
+            if line.strip() == "DONE":
+                break
+        at_count[1]()
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+        out = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     m = re.search(r"^BENCH (.*)$", out.stdout, re.M)
     if not m:
         die(f"wrk printed no BENCH line:\n{out.stdout}\n{out.stderr}")
     f = {k: int(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
     return {
+        "requests": f["requests"],
         "rps": f["requests"] / (f["duration_us"] / 1e6),
         "p50_ms": f["p50_us"] / 1000, "p99_ms": f["p99_us"] / 1000,
         "errors": f["status"] + f["connect"] + f["read"] + f["write"] + f["timeout"],
@@ -216,6 +250,75 @@ def measure(target, conns, seconds):
     print(f"  {target.name:30} c={conns:<4} {r['rps']:>10.0f} req/s  p50 {r['p50_ms']:.2f} ms"
           f"  p99 {r['p99_ms']:.2f} ms  errors {r['errors']}", file=sys.stderr)
     return r
+
+
+def cpu_ticks(pid):
+    """utime + stime of the process tree (all threads), in clock ticks."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def cpu_per_request(target, conns=100):
+    """Server CPU microseconds per request over CPU_REQUESTS keep-alive requests."""
+    before, after = cpu_ticks(target.proc.pid), [0]
+
+    def done():
+        after[0] = cpu_ticks(target.proc.pid)
+    r = wrk(target.port, conns, 300, at_count=(CPU_REQUESTS, done))
+    used_us = (after[0] - before) * 1e6 / CLK_TCK
+    if r["errors"] or r["requests"] < CPU_REQUESTS:
+        die(f"{target.name}: {r['requests']} requests, {r['errors']} errors (want {CPU_REQUESTS}, none)")
+    us = used_us / CPU_REQUESTS
+    print(f"  cpu: {target.name:34} {us:6.2f} us/request ({CPU_REQUESTS} requests, {r['rps']:.0f} req/s)",
+          file=sys.stderr)
+    return us
+
+
+# The CPU comparison: (service threads, nginx workers) measured alike.
+CPU_SIZES = (1, 2)
+
+
+def cpu_figures(binary):
+    """Median CPU us/request of each server over BENCH_ROUNDS interleaved rounds."""
+    targets = [service_target(binary, "off", n) for n in CPU_SIZES] + [nginx_target(n) for n in CPU_SIZES]
+    runs = {t.name: [] for t in targets}
+    try:
+        for t in targets:
+            t.launch(free_port())
+            t.wait_ready(t.port)
+            wrk(t.port, 100, WARMUP)
+        for n in range(ROUNDS):
+            print(f"bench: cpu round {n + 1} of {ROUNDS}", file=sys.stderr)
+            for t in targets:
+                runs[t.name].append(cpu_per_request(t))
+    finally:
+        for t in targets:
+            t.stop()
+    return {t.name: statistics.median(runs[t.name]) for t in targets}, targets
+
+
+def render_cpu(cpu, targets):
+    svc = {n: t.name for n, t in zip(CPU_SIZES, targets)}
+    ngx = {n: t.name for n, t in zip(CPU_SIZES, targets[len(CPU_SIZES):])}
+    lines = [
+        f"CPU per request (utime + stime of the server's processes over {CPU_REQUESTS:,} keep-alive "
+        f"GET / at c=100, median of {ROUNDS}; access log off; 1 thread/worker on CPU 0, 2 on CPUs 0-1, "
+        "wrk on CPU 1):",
+        "",
+        "| threads / workers | service | nginx | service/nginx | service/service THREADS=1 |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for n in CPU_SIZES:
+        s, g = cpu[svc[n]], cpu[ngx[n]]
+        lines.append(f"| {n} | {s:.2f} us | {g:.2f} us | {s / g:.2f}x | {s / cpu[svc[1]]:.2f}x |")
+    return "\n".join(lines) + "\n"
 
 
 def median_row(runs):
@@ -363,6 +466,12 @@ def main():
     if sys.argv[1:] == ["attack"]:
         print(render_attack(attack_figures(binary)))
         return
+    if sys.argv[1:] == ["cpu"]:
+        print(render_cpu(*cpu_figures(binary)))
+        return
+    if sys.argv[1:]:
+        print("usage: python3 app/bench/bench.py [attack|cpu]", file=sys.stderr)
+        sys.exit(2)
     targets = [service_target(binary, "off"), service_target(binary, "on"),
                nginx_target(), gunicorn_target()]
     extra = {t.name: {"cold_ms": None} for t in targets}
@@ -389,10 +498,12 @@ def main():
     finally:
         for t in targets:
             t.stop()
+    print("bench: CPU per request", file=sys.stderr)
+    cpu = render_cpu(*cpu_figures(binary))
     print("bench: attack figures", file=sys.stderr)
     figures = attack_figures(binary)
     rows = [median_row(runs[(t.name, c)]) for t in targets for c in CONNECTIONS]
-    table = render(rows, extra) + "\n" + render_attack(figures)
+    table = render(rows, extra) + "\n" + cpu + "\n" + render_attack(figures)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(table)
     write_csv(rows, extra)

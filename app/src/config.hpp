@@ -30,7 +30,7 @@ struct Config {
 
 enum class Action { run, help, version, healthcheck, fail };
 
-struct ParseResult {
+struct [[nodiscard]] ParseResult {
   Action action = Action::run;
   Config config;
   std::string error;  // set when action == fail: names the variable or flag

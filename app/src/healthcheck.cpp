@@ -11,7 +11,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
-bool healthcheck(std::string_view host, std::uint16_t port, std::string& error) {
+Outcome healthcheck(std::string_view host, std::uint16_t port) {
   net::io_context ioc(1);
   tcp::socket socket(ioc);
   // The address the server binds; a wildcard one is reached through IPv4
@@ -25,7 +25,7 @@ bool healthcheck(std::string_view host, std::uint16_t port, std::string& error) 
       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: server-healthcheck\r\nConnection: close\r\n\r\n";
   std::string response;
   bool ok = false;
-  error = "timed out after 2s";
+  std::string error = "timed out after 2s";
   socket.async_connect(endpoint, [&](const error_code& ec) {
     if (ec) {
       error = "cannot connect to " + target + ": " + ec.message();
@@ -49,7 +49,7 @@ bool healthcheck(std::string_view host, std::uint16_t port, std::string& error) 
     });
   });
   ioc.run_for(std::chrono::seconds(2));
-  return ok;
+  return ok ? Outcome::success() : Outcome::failure(std::move(error));
 }
 
 }  // namespace app

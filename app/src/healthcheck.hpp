@@ -3,12 +3,13 @@
 // 0.0.0.0 or :: means 127.0.0.1). Used by the container health check in an
 // image without a shell or curl.
 #include <cstdint>
-#include <string>
 #include <string_view>
+
+#include "outcome.hpp"
 
 namespace app {
 
-// True on a 200; otherwise false with a one-line reason in `error`.
-bool healthcheck(std::string_view host, std::uint16_t port, std::string& error);
+// Success on a 200; otherwise a failure saying why.
+Outcome healthcheck(std::string_view host, std::uint16_t port);
 
 }  // namespace app

@@ -19,14 +19,13 @@ Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, 
       sessions_(sessions),
       surface_(surface) {}
 
-bool Listener::open(std::string& error) {
+Outcome Listener::open() {
   error_code ec;
   const auto address = net::ip::make_address(config_.host, ec);
   const std::uint16_t port = surface_ == Surface::metrics ? config_.metrics_port : config_.port;
   const tcp::endpoint endpoint(address, port);
   auto fail = [&](const char* what) {
-    error = std::string(what) + " " + config_.host + ":" + std::to_string(port) + ": " + ec.message();
-    return false;
+    return Outcome::failure(std::string(what) + " " + config_.host + ":" + std::to_string(port) + ": " + ec.message());
   };
   if (ec) return fail("bad address");
   acceptor_.open(endpoint.protocol(), ec);
@@ -37,7 +36,7 @@ bool Listener::open(std::string& error) {
   if (ec) return fail("cannot bind");
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return fail("cannot listen on");
-  return true;
+  return Outcome::success();
 }
 
 std::uint16_t Listener::port() const {
@@ -102,11 +101,7 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
 }
 
 void Listener::log_error(std::string_view message) const {
-  if (!log_.enabled(Level::error)) return;
-  std::string buf;
-  auto obj = Logger::begin(buf, Level::error, "error");
-  obj.str("message", message);
-  log_.finish(buf, obj);
+  log_.event(Level::error, "error", [&](JsonObject& o) { o.str("message", message); });
 }
 
 }  // namespace app

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "outcome.hpp"
 #include "session.hpp"
 
 namespace app {
@@ -19,8 +20,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
            Surface surface = Surface::main);
 
   // Binds and listens on HOST:PORT (METRICS_PORT for the metrics surface);
-  // on failure returns false and says why.
-  bool open(std::string& error);
+  // on failure says why.
+  Outcome open();
   std::uint16_t port() const;
   void start();
   void stop();  // thread-safe: stop accepting and close the socket

@@ -39,9 +39,23 @@ class Logger {
 
   bool enabled(Level l) const { return l >= min_; }
 
-  // Starts a line {"time":..,"level":..,"event":.. in `buf` (cleared first);
+  // The way to log an event: one line {"time","level","event",...} whose
+  // fields `add_fields(JsonObject&)` adds; nothing is built below the level.
+  template <typename AddFields>
+  void event(Level l, std::string_view name, AddFields&& add_fields) const {
+    if (!enabled(l)) return;
+    std::string buf;
+    JsonObject obj = begin(buf, l, name);
+    add_fields(obj);
+    finish(buf, obj);
+  }
+
+  // The parts event() is made of, for lines built in batches (the access log):
+  // starts a line {"time":..,"level":..,"event":.. in `buf` (cleared first);
   // add fields with the returned object, then pass buf to finish().
   static JsonObject begin(std::string& buf, Level l, std::string_view event);
+  // The same, appended after what `buf` already holds (several lines in one buffer).
+  static JsonObject append_begin(std::string& buf, Level l, std::string_view event);
   // Closes the object, appends '\n' and writes the line.
   void finish(std::string& buf, JsonObject& obj) const;
   // Queues already complete lines (one or more), whole; never blocks on the output.

@@ -31,9 +31,9 @@ int main(int argc, char** argv) {
                         static_cast<int>(build.build_time.size()), build.build_time.data());
       return 0;
     case app::Action::healthcheck: {
-      std::string error;
-      if (app::healthcheck(config.host, config.port, error)) return 0;
-      (void)std::fprintf(stderr, "server: healthcheck failed: %s\n", error.c_str());
+      const auto health = app::healthcheck(config.host, config.port);
+      if (health.ok()) return 0;
+      (void)std::fprintf(stderr, "server: healthcheck failed: %s\n", health.error.c_str());
       return 1;
     }
     case app::Action::run: break;
@@ -41,16 +41,13 @@ int main(int argc, char** argv) {
 
   if (config.threads == 0) config.threads = app::default_threads();
   const app::Logger log(config.log_level);
-  if (log.enabled(app::Level::info)) {
-    std::string buf;
-    auto obj = app::Logger::begin(buf, app::Level::info, "starting");
-    obj.str("version", build.version)
+  log.event(app::Level::info, "starting", [&](app::JsonObject& o) {
+    o.str("version", build.version)
         .str("commit", build.commit)
         .num("threads", config.threads)
         .num("port", config.port)
         .num("metrics_port", config.metrics_port)
         .str("host", config.host);
-    log.finish(buf, obj);
-  }
+  });
   return app::run_server(config, log);
 }

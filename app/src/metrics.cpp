@@ -8,8 +8,6 @@
 namespace app {
 namespace {
 
-constexpr std::array<std::string_view, kRouteCount> kRouteNames = {"/",        "/healthz", "/readyz",
-                                                                   "/version", "/metrics", "unmatched"};
 constexpr std::array<std::string_view, kMethodCount> kMethods = {"GET",   "HEAD",    "POST",    "PUT",   "DELETE",
                                                                  "PATCH", "OPTIONS", "CONNECT", "TRACE", "other"};
 constexpr std::array<std::int64_t, kBucketCount> kBucketNs = {
@@ -17,16 +15,6 @@ constexpr std::array<std::int64_t, kBucketCount> kBucketNs = {
     100'000'000, 250'000'000, 500'000'000, 1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
 constexpr std::array<std::string_view, kBucketCount> kBucketLabels = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
-constexpr std::size_t kCodeCount = kStatusCodes.size();
-constexpr std::size_t kServerErrorIndex = 8;
-static_assert(kStatusCodes[kServerErrorIndex] == 500);
-
-std::size_t code_index(int status) {
-  for (std::size_t i = 0; i < kCodeCount; ++i) {
-    if (kStatusCodes[i] == status) return i;
-  }
-  return kServerErrorIndex;  // an unlisted code is a bug: count it as a server error
-}
 
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];
@@ -89,8 +77,6 @@ struct alignas(64) Metrics::Shard {
   std::atomic<std::uint64_t> sum_ns[kMethodCount][kRouteCount] = {};
 };
 
-std::string_view route_name(Route r) { return kRouteNames[static_cast<std::size_t>(r)]; }
-
 std::size_t method_index(std::string_view method) {
   for (std::size_t i = 0; i + 1 < kMethodCount; ++i) {
     if (kMethods[i] == method) return i;
@@ -129,7 +115,7 @@ void Metrics::observe(std::size_t method, Route route, int status, std::chrono::
   Shard& s = local_shard();
   const auto r = static_cast<std::size_t>(route);
   if (method >= kMethodCount) method = kMethodCount - 1;
-  s.requests[method][r][code_index(status)].fetch_add(1, std::memory_order_relaxed);
+  s.requests[method][r][status_index(status)].fetch_add(1, std::memory_order_relaxed);
   const std::int64_t ns = duration.count() < 0 ? 0 : duration.count();
   std::size_t b = 0;
   while (b < kBucketCount && ns > kBucketNs[b]) ++b;
@@ -138,6 +124,10 @@ void Metrics::observe(std::size_t method, Route route, int status, std::chrono::
 }
 
 void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped) const {
+  // The exposition only grows: reserving the last size (and a little) spares
+  // the doubling that would leave twice its size allocated per response.
+  const std::size_t start = out.size();
+  out.reserve(start + last_size_.load(std::memory_order_relaxed) + 512);
   auto sum_shards = [this](auto pick) {
     std::uint64_t total = 0;
     for (unsigned i = 0; i < shard_count_; ++i) total += pick(shards_[i]).load(std::memory_order_relaxed);
@@ -147,7 +137,7 @@ void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log
     out += "{method=\"";
     out += kMethods[m];
     out += "\",route=\"";
-    out += kRouteNames[r];
+    out += kRoutes[r].path;
     out += '"';
   };
 
@@ -160,7 +150,11 @@ void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log
         out += "http_requests_total";
         labels(m, r);
         out += ",code=\"";
-        append_int(out, kStatusCodes[c]);
+        if (c < kStatuses.size()) {
+          append_int(out, kStatuses[c].code);
+        } else {
+          out += "other";
+        }
         out += "\"} ";
         append_int(out, static_cast<std::int64_t>(n));
         out += '\n';
@@ -230,6 +224,7 @@ void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log
   out += "\",build_time=\"";
   append_label_value(out, build.build_time);
   out += "\"} 1\n";
+  last_size_.store(out.size() - start, std::memory_order_relaxed);
 }
 
 }  // namespace app

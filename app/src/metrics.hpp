@@ -11,22 +11,20 @@
 #include <string>
 #include <string_view>
 
+#include "routes.hpp"
+#include "status.hpp"
 #include "version.hpp"
 
 namespace app {
-
-// Route templates: the only values the `route` label can take.
-enum class Route : std::uint8_t { root, healthz, readyz, version, metrics, unmatched };
-inline constexpr std::size_t kRouteCount = 6;
-std::string_view route_name(Route r);
 
 // Methods outside this list are counted as "other".
 inline constexpr std::size_t kMethodCount = 10;
 std::size_t method_index(std::string_view method);
 std::string_view method_label(std::size_t index);
 
-// Status codes the service answers with.
-inline constexpr std::array<int, 11> kStatusCodes = {200, 400, 404, 405, 408, 413, 414, 431, 500, 501, 503};
+// The `code` label: each status of kStatuses, and "other" for any other
+// (a bug, but counted as what it is, not as a 500).
+inline constexpr std::size_t kCodeCount = kStatuses.size() + 1;
 
 // Upper bounds of the duration histogram, in nanoseconds and as label text.
 inline constexpr std::size_t kBucketCount = 14;
@@ -60,6 +58,7 @@ class Metrics {
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> connections_open_{0};
   std::atomic<std::uint64_t> connections_rejected_{0};
+  mutable std::atomic<std::size_t> last_size_{0};  // bytes of the last exposition
   double start_time_;
 };
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "status.hpp"
+
 namespace app {
 namespace {
 
@@ -24,19 +26,8 @@ std::string_view date_header() {
 }  // namespace
 
 std::string_view reason_phrase(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
-  }
+  const StatusInfo* info = find_status(status);
+  return info != nullptr ? info->reason : "";  // RFC 9112 4: the reason phrase may be empty
 }
 
 void serialize(const Response& res, const ResponseMeta& meta, std::string& out) {

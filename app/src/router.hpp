@@ -7,18 +7,16 @@
 
 #include "log.hpp"
 #include "metrics.hpp"
+#include "routes.hpp"
 #include "version.hpp"
 
 namespace app {
-
-// Which listener a request came in on: the public one (behind the load
-// balancer) or the metrics one (METRICS_PORT, inside the VPC only).
-enum class Surface : std::uint8_t { main, metrics };
 
 struct Request {
   std::string_view method;      // as received, e.g. "GET"
   std::string_view target;      // raw request target, e.g. "/healthz?x=1"
   std::string_view request_id;  // already sanitised or generated
+  std::string_view trace_id;    // X-Amzn-Trace-Id, traceparent or Lambda-Runtime-Trace-Id, as received
   Surface surface = Surface::main;
 };
 
@@ -43,7 +41,8 @@ struct AppState {
 void route(const Request& req, const AppState& state, Response& res);
 Response route(const Request& req, const AppState& state);
 
-// A JSON error: {"error":code,"message":..,"request_id":..} for 400/404/405/408/413/414/431/501/503 (else 500).
+// A JSON error: {"error":code,"message":..,"request_id":..} for an error
+// status of kStatuses (status.hpp); any other status becomes a 500.
 void error_response(int status, std::string_view request_id, Response& res);
 
 }  // namespace app

@@ -21,14 +21,6 @@ using boost::system::error_code;
 
 namespace {
 
-void log_event(const Logger& log, Level level, std::string_view event, auto&& add_fields) {
-  if (!log.enabled(level)) return;
-  std::string buf;
-  auto obj = Logger::begin(buf, level, event);
-  add_fields(obj);
-  log.finish(buf, obj);
-}
-
 // The drain: readiness 503, no new connections, in-flight requests finish,
 // every connection closes after its current response, then exit.
 class Drain {
@@ -46,12 +38,12 @@ class Drain {
   void on_signal(int signal) {
     if (state_.draining.exchange(true)) {
       // A second signal: the operator wants out now.
-      log_event(log_, Level::warn, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+      log_.event(Level::warn, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
       (void)log_.flush(std::chrono::milliseconds(500));
       std::_Exit(1);
     }
     started_ = std::chrono::steady_clock::now();
-    log_event(log_, Level::info, "drain_started", [&](JsonObject& o) {
+    log_.event(Level::info, "drain_started", [&](JsonObject& o) {
       o.str("signal", signal == SIGTERM ? "SIGTERM" : "SIGINT")
           .num("in_flight", state_.metrics.in_flight())
           .num("timeout_ms", config_.drain_timeout.count());
@@ -73,8 +65,8 @@ class Drain {
       finished_ = true;
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-    log_event(log_, Level::info, "drain_finished",
-              [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
+    log_.event(Level::info, "drain_finished",
+               [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
     // Connections still open are cut when ioc_ is destroyed with their sessions.
     ioc_.stop();
   }
@@ -98,7 +90,7 @@ void raise_fd_limit(const Logger& log) {
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
   lim.rlim_cur = lim.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
-    log_event(log, Level::warn, "error", [](JsonObject& o) { o.str("message", "cannot raise the open files limit"); });
+    log.event(Level::warn, "error", [](JsonObject& o) { o.str("message", "cannot raise the open files limit"); });
   }
 }
 
@@ -121,13 +113,13 @@ int run_server(const Config& config, const Logger& log) {
   auto listener = std::make_shared<Listener>(ioc, config, state, log, sessions, Surface::main);
   auto metrics_listener = std::make_shared<Listener>(ioc, config, state, log, sessions, Surface::metrics);
   for (const auto& l : {listener, metrics_listener}) {
-    if (std::string error; !l->open(error)) {
-      log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", error); });
-      log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
+    if (const auto opened = l->open(); !opened.ok()) {
+      log.event(Level::error, "error", [&](JsonObject& o) { o.str("message", opened.error); });
+      log.event(Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 1); });
       return 1;
     }
   }
-  log_event(log, Level::info, "listening", [&](JsonObject& o) {
+  log.event(Level::info, "listening", [&](JsonObject& o) {
     o.str("address", config.host).num("port", listener->port()).num("metrics_port", metrics_listener->port());
   });
 
@@ -148,7 +140,7 @@ int run_server(const Config& config, const Logger& log) {
         return;
       } catch (const std::exception& e) {
         // A handler threw: log it and keep serving the other connections.
-        log_event(log, Level::error, "error", [&](JsonObject& o) { o.str("message", e.what()); });
+        log.event(Level::error, "error", [&](JsonObject& o) { o.str("message", e.what()); });
       }
     }
   };
@@ -158,7 +150,7 @@ int run_server(const Config& config, const Logger& log) {
   run();
   for (auto& t : threads) t.join();
   sessions.forget_when_empty();  // sessions still held by handlers die with ioc, after `drain`
-  log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 0); });
+  log.event(Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 0); });
   return 0;
 }
 

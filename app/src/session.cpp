@@ -223,12 +223,31 @@ void Session::on_write(const error_code& ec, std::size_t) {
   if (!out_.empty()) {
     flush(now);
   } else if (paused_) {
-    paused_ = false;
-    return pump();
+    return wait_writable(now);
   } else if (closing_ || (draining_ && !conn_.request_started())) {
     return finish();
   }
   update_deadline(now);
+}
+
+// Answering stopped at the output bound and all of it is written: answer
+// the next request only once the kernel has room again. A client that stopped
+// reading then holds none of our responses in memory (the kernel's send
+// buffer holds what it took), instead of one more response each.
+void Session::wait_writable(Clock::time_point now) {
+  waiting_writable_ = true;
+  write_start_ = now;  // not reading our answers counts as a slow write
+  update_deadline(now);
+  socket_.async_wait(tcp::socket::wait_write,
+                     [self = shared_from_this()](const error_code& ec) { self->on_writable(ec); });
+}
+
+void Session::on_writable(const error_code& ec) {
+  waiting_writable_ = false;
+  if (closed_ || ec == net::error::operation_aborted) return;
+  if (ec) return close_now();
+  paused_ = false;
+  pump();
 }
 
 void Session::finish() {
@@ -264,7 +283,7 @@ void Session::update_deadline(Clock::time_point now) {
   if (lingering_ || closed_) return;
   if (conn_.request_started()) {
     deadline_ = conn_.request_start() + config_.request_timeout;
-  } else if (writing_) {
+  } else if (writing_ || waiting_writable_) {
     deadline_ = write_start_ + config_.request_timeout;
   } else {
     const bool idle_allowed = answered_ && !draining_;
@@ -285,7 +304,7 @@ void Session::on_timer(const error_code& ec) {
   if (closed_ || ec == net::error::operation_aborted) return;
   const auto now = Clock::now();
   if (now < deadline_) return arm_timer(now);
-  if (lingering_ || writing_) return close_now();  // lingered enough / client not reading
+  if (lingering_ || writing_ || waiting_writable_) return close_now();  // lingered enough / client not reading
   if (conn_.request_started() && !closing_) {
     // Slow client: answer 408, then close.
     error_code ignored;

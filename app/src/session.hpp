@@ -65,6 +65,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void pump();
   void flush(Clock::time_point now);
   void on_write(const boost::system::error_code& ec, std::size_t n);
+  void wait_writable(Clock::time_point now);
+  void on_writable(const boost::system::error_code& ec);
   void on_timer(const boost::system::error_code& ec);
   void arm_timer(Clock::time_point now);
   void update_deadline(Clock::time_point now);
@@ -84,9 +86,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point deadline_{}, write_start_{};
   Clock::duration step_;  // the timer wakes at least this often (see arm_timer)
   bool reading_ = false, writing_ = false, paused_ = false;
-  bool closing_ = false;    // no more requests: close once the writes are done
-  bool peer_eof_ = false;   // the client half-closed
-  bool lingering_ = false;  // half-closed by us, draining unread input
+  bool waiting_writable_ = false;  // paused, all written, waiting for room in the kernel
+  bool closing_ = false;           // no more requests: close once the writes are done
+  bool peer_eof_ = false;          // the client half-closed
+  bool lingering_ = false;         // half-closed by us, draining unread input
   bool draining_ = false;
   bool closed_ = false;
   bool answered_ = false;  // a response was produced: IDLE_TIMEOUT applies from now on

@@ -1,7 +1,7 @@
 """Memory is bounded by bytes per connection whatever a client does: a
-client that pipelines the largest response and never reads holds at most
-the output bound plus one response, and a keep-alive connection that once
-fetched /metrics gives that buffer back."""
+client that pipelines the largest response and never reads holds less than
+one response (the rest waits in the kernel's send buffer), and a keep-alive
+connection that once fetched /metrics gives that buffer back."""
 import os
 import sys
 
@@ -44,12 +44,15 @@ class MemoryBoundTest(ServerTest):
             s.close()
         return grown * 1024 / len(socks)
 
-    def test_pipelined_metrics_never_read_hold_bound_plus_one_response(self):
-        conns = 50
+    def test_pipelined_metrics_never_read_hold_less_than_a_response(self):
+        # Answering waits for room in the kernel's send buffer: a client that
+        # stops reading leaves at most the unsent tail of one response with us
+        # (under 40 KiB measured here at 600 connections; 72 KiB while each held
+        # a whole response).
+        conns = 600
         socks = attack.pipeline_never_read(self.mport, conns, "/metrics", requests=64, seconds=3)
         per_conn = self.growth_per_conn(socks)
-        # Queued: under the bound plus one response; being written: one more.
-        allowed = (OUTPUT_BOUND + 2 * self.metrics_size + KEEP_BYTES) * SHADOW
+        allowed = self.metrics_size * 3 / 4 * SHADOW
         self.assertLess(per_conn, allowed,
                         f"{per_conn / 1024:.0f} KiB per connection (/metrics is "
                         f"{self.metrics_size / 1024:.0f} KiB)")

@@ -43,26 +43,26 @@ class OneShotServer {
 
 TEST(Healthcheck, ConnectsToHostAndAcceptsA200) {
   OneShotServer server("HTTP/1.1 200 OK");
-  std::string error;
-  EXPECT_TRUE(healthcheck("127.0.0.2", server.port(), error)) << error;
+  const auto r = healthcheck("127.0.0.2", server.port());
+  EXPECT_TRUE(r.ok()) << r.error;
 }
 
 TEST(Healthcheck, Non200IsUnhealthy) {
   OneShotServer server("HTTP/1.1 503 Service Unavailable");
-  std::string error;
-  EXPECT_FALSE(healthcheck("127.0.0.2", server.port(), error));
-  EXPECT_EQ(error, "unhealthy: HTTP/1.1 503 Service Unavailable");
+  const auto r = healthcheck("127.0.0.2", server.port());
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error, "unhealthy: HTTP/1.1 503 Service Unavailable");
 }
 
 TEST(Healthcheck, WildcardHostMeansIpv4Loopback) {
   OneShotServer server("HTTP/1.1 200 OK");  // on 127.0.0.2: 127.0.0.1 refuses
   for (const char* host : {"0.0.0.0", "::"}) {
-    std::string error;
-    EXPECT_FALSE(healthcheck(host, server.port(), error)) << host;
-    EXPECT_EQ(error.rfind("cannot connect to 127.0.0.1:" + std::to_string(server.port()) + ": ", 0), 0u) << error;
+    const auto r = healthcheck(host, server.port());
+    EXPECT_FALSE(r.ok()) << host;
+    EXPECT_EQ(r.error.rfind("cannot connect to 127.0.0.1:" + std::to_string(server.port()) + ": ", 0), 0u) << r.error;
   }
-  std::string error;
-  EXPECT_TRUE(healthcheck("127.0.0.2", server.port(), error)) << error;  // lets the server thread finish
+  const auto r = healthcheck("127.0.0.2", server.port());
+  EXPECT_TRUE(r.ok()) << r.error;  // lets the server thread finish
 }
 
 }  // namespace

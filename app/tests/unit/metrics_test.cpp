@@ -140,11 +140,34 @@ TEST(Metrics, ShardedCountsAddUpAcrossThreads) {
   EXPECT_EQ(s.at(R"(http_request_duration_seconds_count{method="GET",route="/"})"), "80000");
 }
 
+TEST(Metrics, UnlistedStatusCountedAsOtherNotAs500) {
+  Metrics m;
+  m.observe(method_index("GET"), Route::root, 299, 1ms);
+  const auto s = samples(expose(m));
+  EXPECT_EQ(s.at(R"(http_requests_total{method="GET",route="/",code="other"})"), "1");
+  EXPECT_EQ(s.count(R"(http_requests_total{method="GET",route="/",code="500"})"), 0u);
+}
+
 TEST(Metrics, MethodLabels) {
   EXPECT_EQ(method_label(method_index("GET")), "GET");
   EXPECT_EQ(method_label(method_index("HEAD")), "HEAD");
   EXPECT_EQ(method_label(method_index("get")), "other");
   EXPECT_EQ(method_label(method_index("")), "other");
+}
+
+// A pipelining client holds one /metrics per connection: it must not hold
+// the string's doubling slack too (up to twice the exposition's size).
+TEST(Metrics, ExpositionAllocatesItsSizeNotDoubleIt) {
+  Metrics m;
+  for (std::size_t method = 0; method < kMethodCount; ++method) {
+    for (std::size_t r = 0; r < kRouteCount; ++r) {
+      for (const auto& st : kStatuses) m.observe(method, static_cast<Route>(r), st.code, 1ms);
+    }
+  }
+  (void)expose(m);  // learns the size
+  const std::string out = expose(m);
+  ASSERT_GT(out.size(), 100'000u);
+  EXPECT_LE(out.capacity(), out.size() + 1024) << "size " << out.size();
 }
 
 }  // namespace

@@ -4,15 +4,19 @@
 
 #include <boost/json.hpp>
 
-#include "response.hpp"
-
 namespace app {
 namespace {
 
 class RouterTest : public ::testing::Test {
  protected:
   Response get(std::string_view target, std::string_view method = "GET", Surface surface = Surface::main) {
-    return route(Request{method, target, "rid-1", surface}, state_, res_), res_;
+    Request req;
+    req.method = method;
+    req.target = target;
+    req.request_id = "rid-1";
+    req.surface = surface;
+    route(req, state_, res_);
+    return res_;
   }
   Metrics metrics_;
   BuildInfo build_{"1.0.0", "deadbeef", "2026-01-01T00:00:00Z"};
@@ -127,33 +131,11 @@ TEST_F(RouterTest, ErrorBodies) {
   }
 }
 
-TEST(Serialize, HeadersAndBody) {
+TEST_F(RouterTest, UnlistedErrorStatusBecomes500) {
   Response r;
-  r.status = 200;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = "Hello, World!";
-  std::string out;
-  serialize(r, ResponseMeta{"abc", false, false, false}, out);
-  EXPECT_EQ(out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
-  EXPECT_NE(out.find("\r\nContent-Length: 13\r\n"), std::string::npos);
-  EXPECT_NE(out.find("\r\nX-Request-Id: abc\r\n"), std::string::npos);
-  EXPECT_NE(out.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos);
-  EXPECT_NE(out.find("\r\nCache-Control: no-store\r\n"), std::string::npos);
-  EXPECT_NE(out.find("\r\nDate: "), std::string::npos);
-  EXPECT_EQ(out.find("Server:"), std::string::npos);
-  EXPECT_EQ(out.find("Connection:"), std::string::npos);
-  EXPECT_EQ(out.substr(out.size() - 17), "\r\n\r\nHello, World!");
-}
-
-TEST(Serialize, HeadKeepsContentLengthDropsBody) {
-  Response r;
-  r.content_type = "text/plain";
-  r.body = "Hello, World!";
-  std::string out;
-  serialize(r, ResponseMeta{"abc", true, true, false}, out);
-  EXPECT_NE(out.find("Content-Length: 13\r\n"), std::string::npos);
-  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
-  EXPECT_EQ(out.substr(out.size() - 4), "\r\n\r\n");
+  error_response(418, "id", r);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(boost::json::parse(r.body).as_object().at("error").as_string(), "internal_error");
 }
 
 }  // namespace
