@@ -28,4 +28,11 @@ module "function" {
   kms_key_arn          = local.f.kms_key_arn
   alarm_emails         = local.f.alarm_emails
   alarms               = local.f.alarms
+  # EMF (app/src/emf.hpp); Service "<name>-<env>-function" keeps it apart
+  # from the ECS service of the same name in the same namespace.
+  service_metrics = var.metrics_namespace == "" ? null : {
+    namespace   = coalesce(var.metrics_namespace, var.name)
+    service     = "${local.name}-function"
+    environment = var.environment
+  }
 }

@@ -14,6 +14,13 @@ locals {
   # alarms can name it before it exists.
   service_name = local.prefix
   service_arn  = "arn:${data.aws_partition.current.partition}:ecs:${var.region}:${data.aws_caller_identity.current.account_id}:service/${local.prefix}/${local.service_name}"
+  # The service's EMF metrics (app/src/emf.hpp): infra/service passes them to
+  # the tasks, the alarms here watch them.
+  service_metrics = var.metrics_namespace == "" ? null : {
+    namespace   = coalesce(var.metrics_namespace, var.name)
+    service     = local.service_name
+    environment = var.environment
+  }
 }
 
 # Combinations the flags do not allow, reported before anything is created.
@@ -212,6 +219,7 @@ module "observability" {
   alarm_emails                = var.alarm_emails
   require_alarm_recipient     = var.environment == "prod"
   enable_dashboard            = var.enable_dashboard
+  service_metrics             = local.service_metrics
 }
 
 ####  GitHub Actions roles: plan, infra, deploy  ####

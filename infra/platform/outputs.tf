@@ -118,6 +118,7 @@ output "service_inputs" {
     alb_arn_suffix          = var.enable_alb ? module.load_balancer[0].alb_arn_suffix : null
     target_group_arn_suffix = var.enable_alb ? module.load_balancer[0].target_group_arn_suffix : null
     enable_autoscaling      = var.enable_autoscaling
+    service_metrics         = local.service_metrics
     settings                = var.service
     capacity_provider_strategy = concat(
       [{ capacity_provider = "FARGATE", weight = 1, base = 1 }],

@@ -344,6 +344,17 @@ variable "create_alarm_topic" {
   nullable    = false
 }
 
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the service's own metrics: EMF lines it writes once a minute (METRICS_NAMESPACE), alarmed on and charted. Null: the name (e.g. hello); \"\": off (no custom metrics, see docs/costs.md)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.metrics_namespace == null || var.metrics_namespace == "" || (can(regex("^[A-Za-z0-9._/#: -]{1,255}$", coalesce(var.metrics_namespace, "x"))) && !startswith(coalesce(var.metrics_namespace, "x"), "AWS/") && trimspace(coalesce(var.metrics_namespace, "x")) != "")
+    error_message = "metrics_namespace must be null, \"\" (off) or 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/."
+  }
+}
+
 variable "enable_dashboard" {
   description = "CloudWatch dashboard of the service."
   type        = bool

@@ -64,6 +64,8 @@ module "service" {
   task_execution_role_arn = local.p.task_execution_role_arn
   task_role_arn           = local.p.task_role_arn
   log_group_name          = local.p.log_group_name
+  # try(): a platform state applied before EMF existed has no such output.
+  service_metrics = try(local.p.service_metrics, null)
 
   desired_count                     = local.s.desired_count
   wait_for_steady_state             = local.s.wait_for_steady_state

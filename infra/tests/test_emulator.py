@@ -219,6 +219,10 @@ class EmulatorStack(unittest.TestCase):
         self.assertEqual(set(secrets), {"DATABASE_USER", "DATABASE_PASSWORD"})
         self.assertTrue(secrets["DATABASE_PASSWORD"].startswith("arn:aws:secretsmanager:"))
         self.assertNotIn("DATABASE_PASSWORD", {e["name"] for e in c["environment"]})
+        # The service writes its own metrics (EMF) under the name, as Service <name>-<env>.
+        env = {e["name"]: e["value"] for e in c["environment"]}
+        self.assertEqual({k: env.get(k) for k in ("METRICS_NAMESPACE", "METRICS_SERVICE", "METRICS_ENVIRONMENT")},
+                         {"METRICS_NAMESPACE": "hello", "METRICS_SERVICE": NAME, "METRICS_ENVIRONMENT": ENV})
 
     def test_06b_database(self):
         db = self.client("rds").describe_db_instances()["DBInstances"][0]
@@ -291,6 +295,12 @@ class EmulatorStack(unittest.TestCase):
         rate = next(q["Expression"] for q in by_name[f"{NAME}-5xx-rate"]["Metrics"] if "Expression" in q)
         for term in ("target5xx", "elb5xx", "requests"):
             self.assertNotIn(term, rate.replace(f"FILL({term}, 0)", ""), rate)
+        # The service's own 5xx rate and p99 (its EMF metrics) replace the ALB's p99.
+        self.assertNotIn(f"{NAME}-p99-latency", by_name)
+        p99 = by_name[f"{NAME}-service-p99-latency"]
+        self.assertEqual((p99["Namespace"], p99["MetricName"], p99["ExtendedStatistic"]), ("hello", "Latency", "p99"))
+        self.assertEqual({d["Name"]: d["Value"] for d in p99["Dimensions"]}, {"Service": NAME, "Environment": ENV})
+        self.assertIn(f"{NAME}-service-5xx-rate", by_name)
 
     def test_11_oidc_role_trust(self):
         role = self.client("iam").get_role(RoleName=f"{NAME}-github-deploy")["Role"]

@@ -99,7 +99,10 @@ class FunctionStack(unittest.TestCase):
         self.assertEqual((cfg["Runtime"], cfg["Handler"], cfg["Architectures"]),
                          ("provided.al2023", "bootstrap", ["x86_64"]))
         self.assertEqual((cfg["MemorySize"], cfg["Timeout"]), (128, 10))
-        self.assertEqual(cfg["Environment"]["Variables"], {"LOG_LEVEL": "info"})
+        # EMF on (the service's own metrics), kept apart from the ECS service's by its Service value.
+        self.assertEqual(cfg["Environment"]["Variables"], {
+            "LOG_LEVEL": "info", "METRICS_NAMESPACE": "hello",
+            "METRICS_SERVICE": f"{NAME}-function", "METRICS_ENVIRONMENT": "local"})
         self.assertEqual(fn["Concurrency"]["ReservedConcurrentExecutions"], 2)
         self.assertEqual({k: fn["Tags"].get(k) for k in ("Project", "Environment", "ManagedBy")},
                          {"Project": "hello", "Environment": "local", "ManagedBy": "terraform"})
@@ -143,7 +146,22 @@ class FunctionStack(unittest.TestCase):
         self.assertEqual(sorted(statement["Action"]), ["logs:CreateLogStream", "logs:PutLogEvents"])
         self.assertEqual(statement["Resource"], f"{group[0]['arn'].removesuffix(':*')}:log-stream:*")
         alarms = self.emu.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{NAME}-function-")["MetricAlarms"]
-        self.assertEqual(sorted(a["MetricName"] for a in alarms), ["Duration", "Errors", "Throttles"])
+        by_name = {a["AlarmName"]: a for a in alarms}
+        self.assertEqual(set(by_name), {f"{NAME}-function-{k}" for k in (
+            "errors", "throttles", "p99-duration", "service-5xx-rate", "service-p99-latency")})
+        self.assertEqual(sorted(a["MetricName"] for a in alarms if a.get("Namespace") == "AWS/Lambda"),
+                         ["Duration", "Errors", "Throttles"])
+        # The service's own metrics: the names and dimensions its EMF lines carry.
+        dims = [{"Name": "Environment", "Value": "local"}, {"Name": "Service", "Value": f"{NAME}-function"}]
+        p99 = by_name[f"{NAME}-function-service-p99-latency"]
+        self.assertEqual((p99["Namespace"], p99["MetricName"], p99["ExtendedStatistic"], p99["Threshold"]),
+                         ("hello", "Latency", "p99", 1000))
+        self.assertEqual(sorted(p99["Dimensions"], key=lambda d: d["Name"]), dims)
+        queried = {q["Id"]: q["MetricStat"]["Metric"] for q in by_name[f"{NAME}-function-service-5xx-rate"]["Metrics"]
+                   if "MetricStat" in q}
+        self.assertEqual({k: (m["Namespace"], m["MetricName"]) for k, m in queried.items()},
+                         {"requests": ("hello", "Requests"), "errors": ("hello", "Requests5xx")})
+        self.assertEqual(sorted(queried["errors"]["Dimensions"], key=lambda d: d["Name"]), dims)
         topic = {a for alarm in alarms for a in alarm["AlarmActions"]}
         self.assertEqual(len(topic), 1)
         attrs = self.emu.client("sns").get_topic_attributes(TopicArn=topic.pop())["Attributes"]

@@ -66,6 +66,32 @@ run "defaults" {
   }
 }
 
+run "service_metrics_on_by_default" {
+  command = plan
+
+  assert {
+    condition     = contains(module.function.alarm_names, "hello-test-function-service-5xx-rate") && contains(module.function.alarm_names, "hello-test-function-service-p99-latency")
+    error_message = "The function's own 5xx rate and p99 (its EMF metrics) must alarm by default."
+  }
+}
+
+run "service_metrics_off" {
+  command = plan
+
+  variables { metrics_namespace = "" }
+
+  assert {
+    condition     = !contains(module.function.alarm_names, "hello-test-function-service-5xx-rate")
+    error_message = "metrics_namespace \"\" turns the service's metrics and their alarms off."
+  }
+}
+
+run "rejects_bad_metrics_namespace" {
+  command = plan
+  variables { metrics_namespace = "AWS/Lambda" }
+  expect_failures = [var.metrics_namespace]
+}
+
 run "settings_pass_through" {
   command = plan
 

@@ -16,6 +16,10 @@ locals {
     PORT         = tostring(var.container_port)
     METRICS_PORT = tostring(var.metrics_port)
     LOG_LEVEL    = var.log_level
+    }, var.service_metrics == null ? {} : {
+    METRICS_NAMESPACE   = var.service_metrics.namespace
+    METRICS_SERVICE     = var.service_metrics.service
+    METRICS_ENVIRONMENT = var.service_metrics.environment
   })
 
   container = {

@@ -173,6 +173,25 @@ variable "environment" {
   }
 }
 
+variable "service_metrics" {
+  description = "CloudWatch EMF metrics from the service (its METRICS_NAMESPACE, METRICS_SERVICE, METRICS_ENVIRONMENT; app/src/emf.hpp): written to stdout once a minute, extracted by CloudWatch Logs from the awslogs stream. Null: off."
+  type = object({
+    namespace   = string
+    service     = string
+    environment = string
+  })
+  default = null
+
+  # The binary's rules: a value it refuses would stop every task at start (exit 2).
+  validation {
+    condition = var.service_metrics == null ? true : (
+      can(regex("^[A-Za-z0-9._/#: -]{1,255}$", var.service_metrics.namespace)) && !startswith(var.service_metrics.namespace, "AWS/") && trimspace(var.service_metrics.namespace) != "" &&
+      can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.service)) && can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.environment))
+    )
+    error_message = "service_metrics: namespace 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/; service and environment 1-255 of A-Z a-z 0-9 . - _ / :."
+  }
+}
+
 variable "secrets" {
   description = "Container secrets: environment variable name -> Secrets Manager secret ARN (optionally with :json-key::), injected by ECS at start."
   type        = map(string)

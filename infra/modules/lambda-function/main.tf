@@ -117,7 +117,11 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
 
   environment {
-    variables = merge(var.environment, { LOG_LEVEL = var.log_level })
+    variables = merge(var.environment, { LOG_LEVEL = var.log_level }, var.service_metrics == null ? {} : {
+      METRICS_NAMESPACE   = var.service_metrics.namespace
+      METRICS_SERVICE     = var.service_metrics.service
+      METRICS_ENVIRONMENT = var.service_metrics.environment
+    })
   }
 
   tags = var.tags
@@ -253,4 +257,24 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
   tags                = var.tags
+}
+
+# The service's own 5xx rate and p99 from its EMF lines: the module the ECS
+# stack's alarms use too (Duration above includes the runtime's overhead;
+# these are what the service answered).
+module "service_alarms" {
+  source = "../observability/modules/service-alarms"
+  count  = var.service_metrics == null ? 0 : 1
+
+  name    = "${var.name}-function"
+  tags    = var.tags
+  metrics = var.service_metrics
+  thresholds = {
+    error_rate_percent  = local.a.service_5xx_percent
+    p99_latency_ms      = local.a.service_p99_ms
+    period_seconds      = local.a.period_seconds
+    evaluation_periods  = local.a.evaluation_periods
+    datapoints_to_alarm = local.a.datapoints_to_alarm
+  }
+  alarm_actions = local.alarm_actions
 }

@@ -54,6 +54,6 @@ output "alarm_topic_arn" {
 }
 
 output "alarm_names" {
-  description = "Names of the alarms (errors, throttles, p99 duration)."
-  value       = [for a in aws_cloudwatch_metric_alarm.this : a.alarm_name]
+  description = "Names of the alarms (errors, throttles, p99 duration; with service_metrics, the service's 5xx rate and p99 latency)."
+  value       = concat([for a in aws_cloudwatch_metric_alarm.this : a.alarm_name], flatten(module.service_alarms[*].alarm_names))
 }

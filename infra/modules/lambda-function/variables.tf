@@ -101,6 +101,25 @@ variable "environment" {
   }
 }
 
+variable "service_metrics" {
+  description = "CloudWatch EMF metrics from the service (its METRICS_NAMESPACE, METRICS_SERVICE, METRICS_ENVIRONMENT; app/src/emf.hpp), and alarms on its own 5xx rate and p99 (alarms.service_*). Null: off."
+  type = object({
+    namespace   = string
+    service     = string
+    environment = string
+  })
+  default = null
+
+  # The binary's rules: a value it refuses would fail every cold start (exit 2).
+  validation {
+    condition = var.service_metrics == null ? true : (
+      can(regex("^[A-Za-z0-9._/#: -]{1,255}$", var.service_metrics.namespace)) && !startswith(var.service_metrics.namespace, "AWS/") && trimspace(var.service_metrics.namespace) != "" &&
+      can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.service)) && can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.environment))
+    )
+    error_message = "service_metrics: namespace 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/; service and environment 1-255 of A-Z a-z 0-9 . - _ / :."
+  }
+}
+
 ####  Function URL  ####
 
 variable "url_auth_type" {
@@ -178,7 +197,7 @@ variable "alarm_emails" {
 }
 
 variable "alarms" {
-  description = "Alarm thresholds: errors (invocations that failed, per period), throttles (per period; the reserved concurrency was reached), p99 duration in ms (null: 80 % of the timeout); period and evaluation in 60-second periods."
+  description = "Alarm thresholds: errors (invocations that failed, per period), throttles (per period; the reserved concurrency was reached), p99 duration in ms (null: 80 % of the timeout); with service_metrics, the service's own 5xx rate (percent of requests) and p99 latency (ms); period and evaluation in 60-second periods."
   type = object({
     errors              = optional(number, 0)
     throttles           = optional(number, 0)
@@ -186,10 +205,16 @@ variable "alarms" {
     period_seconds      = optional(number, 60)
     evaluation_periods  = optional(number, 5)
     datapoints_to_alarm = optional(number, 3)
+    service_5xx_percent = optional(number, 5)
+    service_p99_ms      = optional(number, 1000)
   })
   default  = {}
   nullable = false
 
+  validation {
+    condition     = var.alarms.service_5xx_percent > 0 && var.alarms.service_5xx_percent <= 100 && var.alarms.service_p99_ms > 0
+    error_message = "alarms.service_5xx_percent must be in (0, 100] and alarms.service_p99_ms above 0."
+  }
   validation {
     condition     = var.alarms.errors >= 0 && var.alarms.throttles >= 0
     error_message = "alarms.errors and alarms.throttles must be 0 or more."

@@ -78,6 +78,7 @@ locals {
         comparison  = "GreaterThanThreshold"
         threshold   = 0
       }
+      # The service's own p99 (service_metrics) replaces this one.
       "p99-latency" = {
         description = "p99 target response time above ${local.t.p99_latency_seconds} s."
         namespace   = "AWS/ApplicationELB"
@@ -87,7 +88,7 @@ locals {
         comparison  = "GreaterThanThreshold"
         threshold   = local.t.p99_latency_seconds
       }
-    } : k => v if var.enable_load_balancer_alarms },
+    } : k => v if var.enable_load_balancer_alarms && (k != "p99-latency" || var.service_metrics == null) },
     {
       cpu = {
         description = "Service CPU above ${local.t.cpu_percent}% (autoscaling should be adding tasks)."
@@ -192,6 +193,27 @@ resource "aws_cloudwatch_metric_alarm" "single_metric" {
   }
 }
 
+# The service's own 5xx rate and p99 from its EMF lines (the same module
+# alarms on the function): they see what the service answered, with or
+# without a load balancer; the ALB's 5xx rate above still sees the ALB's own
+# 502/503/504 that never reach the service.
+module "service_alarms" {
+  source = "./modules/service-alarms"
+  count  = var.service_metrics == null ? 0 : 1
+
+  name    = var.name
+  tags    = var.tags
+  metrics = var.service_metrics
+  thresholds = {
+    error_rate_percent  = local.t.error_rate_percent
+    p99_latency_ms      = local.t.p99_latency_seconds * 1000
+    period_seconds      = max(60, local.t.period_seconds)
+    evaluation_periods  = local.t.evaluation_periods
+    datapoints_to_alarm = local.t.datapoints_to_alarm
+  }
+  alarm_actions = local.actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "metric_math" {
   for_each = local.metric_math_alarms
 
@@ -263,7 +285,11 @@ locals {
     { title = "Memory (%)", stat = "Average", metrics = [concat(["AWS/ECS", "MemoryUtilization"], local.ecs)] },
     { title = "Running tasks", stat = "Average", metrics = [concat(["ECS/ContainerInsights", "RunningTaskCount"], local.ecs)] },
   ]
-  widgets = concat([for w in local.lb_widgets : w if var.enable_load_balancer_alarms], local.ecs_widgets)
+  widgets = concat(
+    flatten(module.service_alarms[*].dashboard_widgets),
+    [for w in local.lb_widgets : w if var.enable_load_balancer_alarms],
+    local.ecs_widgets,
+  )
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

@@ -8,6 +8,7 @@ output "alarm_names" {
   value = concat(
     [for a in aws_cloudwatch_metric_alarm.metric_math : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.single_metric : a.alarm_name],
+    flatten(module.service_alarms[*].alarm_names),
   )
 }
 

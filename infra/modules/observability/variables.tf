@@ -116,6 +116,16 @@ variable "alarm_actions" {
   }
 }
 
+variable "service_metrics" {
+  description = "The service's own EMF metrics (its METRICS_NAMESPACE, METRICS_SERVICE, METRICS_ENVIRONMENT): alarms on its 5xx rate and p99 (the p99 replacing the ALB's) and dashboard widgets. Null: none (the service writes no EMF)."
+  type = object({
+    namespace   = string
+    service     = string
+    environment = string
+  })
+  default = null
+}
+
 variable "enable_dashboard" {
   description = "Create a CloudWatch dashboard of requests, latency, errors, hosts, CPU, memory and tasks."
   type        = bool

@@ -60,6 +60,31 @@ run "defaults" {
     condition     = length(output.service_inputs.capacity_provider_strategy) == 1
     error_message = "Only FARGATE by default."
   }
+  assert {
+    condition     = output.service_inputs.service_metrics == { namespace = "hello", service = "hello-test", environment = "test" }
+    error_message = "The service writes EMF metrics by default, under the name as namespace and its own Service/Environment."
+  }
+  assert {
+    condition     = contains(module.observability.alarm_names, "hello-test-service-5xx-rate") && contains(module.observability.alarm_names, "hello-test-service-p99-latency")
+    error_message = "The alarms must watch the service's own metrics by default."
+  }
+}
+
+run "metrics_namespace_off" {
+  command = plan
+
+  variables { metrics_namespace = "" }
+
+  assert {
+    condition     = output.service_inputs.service_metrics == null && !contains(module.observability.alarm_names, "hello-test-service-5xx-rate")
+    error_message = "metrics_namespace \"\" turns the service's metrics and their alarms off."
+  }
+}
+
+run "rejects_bad_metrics_namespace" {
+  command = plan
+  variables { metrics_namespace = "AWS/ECS" }
+  expect_failures = [var.metrics_namespace]
 }
 
 run "everything_on" {

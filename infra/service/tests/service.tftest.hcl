@@ -106,6 +106,66 @@ run "refuses_when_nothing_was_deployed" {
   expect_failures = [data.aws_ecr_image.this]
 }
 
+run "passes_the_service_metrics_to_the_tasks" {
+  command = plan
+
+  override_data {
+    target = data.terraform_remote_state.platform
+    values = {
+      outputs = {
+        region = "us-east-1"
+        service_inputs = {
+          name                       = "hello-test"
+          environment                = {}
+          secrets                    = {}
+          tags                       = { Project = "hello" }
+          max_retries                = 1
+          cluster_name               = "hello-test"
+          cluster_arn                = "arn:aws:ecs:us-east-1:123456789012:cluster/hello-test"
+          service_name               = "hello-test"
+          private_subnet_ids         = ["subnet-a", "subnet-b"]
+          security_group_ids         = ["sg-0tasks"]
+          ecr_repository_name        = "hello-test"
+          ecr_repository_url         = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test"
+          image_tag_parameter        = "/hello/test/image-tag"
+          task_execution_role_arn    = "arn:aws:iam::123456789012:role/hello-test-task-execution"
+          task_role_arn              = "arn:aws:iam::123456789012:role/hello-test-task"
+          log_group_name             = "/ecs/hello-test"
+          container_name             = "app"
+          container_port             = 5000
+          enable_load_balancer       = true
+          target_group_arn           = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/hello-test/0123456789abcdef"
+          listener_arn               = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/hello-test/0123456789abcdef/0123456789abcdef"
+          alb_arn_suffix             = "app/hello-test/0123456789abcdef"
+          target_group_arn_suffix    = "targetgroup/hello-test/0123456789abcdef"
+          enable_autoscaling         = true
+          capacity_provider_strategy = [{ capacity_provider = "FARGATE", weight = 1, base = 1 }]
+          service_metrics            = { namespace = "hello", service = "hello-test", environment = "test" }
+          settings = {
+            cpu                   = 256, memory = 512, cpu_architecture = "ARM64", desired_count = 2, log_level = "info",
+            wait_for_steady_state = true, health_check_grace_period_seconds = 30, fargate_spot_weight = 0,
+            min_capacity          = 2, max_capacity = 6, cpu_target_percent = 60, requests_per_target = 1000
+          }
+        }
+      }
+    }
+  }
+
+  assert {
+    condition     = { for e in module.service.container_definition.environment : e.name => e.value if startswith(e.name, "METRICS_") && e.name != "METRICS_PORT" } == { METRICS_NAMESPACE = "hello", METRICS_SERVICE = "hello-test", METRICS_ENVIRONMENT = "test" }
+    error_message = "The platform's service_metrics must reach the task definition as METRICS_* variables."
+  }
+}
+
+run "a_platform_state_without_service_metrics_turns_emf_off" {
+  command = plan
+
+  assert {
+    condition     = !contains([for e in module.service.container_definition.environment : e.name], "METRICS_NAMESPACE")
+    error_message = "A platform applied before EMF existed (no service_metrics output) must plan, with EMF off."
+  }
+}
+
 run "rejects_bad_tag" {
   command = plan
   variables { image_tag = "bad tag" }

@@ -300,6 +300,27 @@ run "rejects_bad_log_level" {
   expect_failures = [var.log_level]
 }
 
+run "service_metrics_as_environment" {
+  command = plan
+
+  variables {
+    service_metrics = { namespace = "hello", service = "hello-test", environment = "test" }
+  }
+
+  assert {
+    condition = { for e in jsondecode(aws_ecs_task_definition.this.container_definitions)[0].environment : e.name => e.value } == {
+      PORT = "5000", METRICS_PORT = "9090", LOG_LEVEL = "info", METRICS_NAMESPACE = "hello", METRICS_SERVICE = "hello-test", METRICS_ENVIRONMENT = "test"
+    }
+    error_message = "The service must get METRICS_NAMESPACE, METRICS_SERVICE and METRICS_ENVIRONMENT (EMF on)."
+  }
+}
+
+run "rejects_bad_service_metrics" {
+  command = plan
+  variables { service_metrics = { namespace = "AWS/ECS", service = "hello-test", environment = "test" } }
+  expect_failures = [var.service_metrics]
+}
+
 run "rejects_reserved_environment" {
   command = plan
   variables { environment = { PORT = "80" } }

@@ -162,6 +162,45 @@ run "alarms_on_errors_throttles_and_p99_duration" {
   }
 }
 
+run "service_metrics_environment_and_alarms" {
+  command = apply
+
+  variables {
+    service_metrics = { namespace = "hello", service = "hello-test-function", environment = "test" }
+    alarms          = { service_5xx_percent = 2, service_p99_ms = 500 }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables == tomap({ LOG_LEVEL = "info", METRICS_NAMESPACE = "hello", METRICS_SERVICE = "hello-test-function", METRICS_ENVIRONMENT = "test" })
+    error_message = "The function must get METRICS_NAMESPACE, METRICS_SERVICE and METRICS_ENVIRONMENT (EMF on)."
+  }
+  assert {
+    condition     = toset(output.alarm_names) == toset(["hello-test-function-errors", "hello-test-function-throttles", "hello-test-function-p99-duration", "hello-test-function-service-5xx-rate", "hello-test-function-service-p99-latency"])
+    error_message = "With the service's metrics, its own 5xx rate and p99 alarm beside Lambda's."
+  }
+}
+
+run "no_service_metrics_no_emf" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables == tomap({ LOG_LEVEL = "info" }) && length(module.service_alarms) == 0
+    error_message = "Without service_metrics: no EMF variables and no service alarms."
+  }
+}
+
+run "rejects_bad_service_metrics" {
+  command = plan
+  variables { service_metrics = { namespace = "AWS/Lambda", service = "hello-test-function", environment = "test" } }
+  expect_failures = [var.service_metrics]
+}
+
+run "rejects_bad_service_thresholds" {
+  command = plan
+  variables { alarms = { service_5xx_percent = 0 } }
+  expect_failures = [var.alarms]
+}
+
 run "public_url_x86_cors_and_a_given_key" {
   # plan: the public URL's permission is added by a provisioner (AWS CLI).
   command = plan

@@ -97,6 +97,48 @@ run "all_alarms_to_an_encrypted_topic" {
   }
 }
 
+run "service_metrics_alarms_and_widgets" {
+  command = apply
+
+  variables {
+    service_metrics = { namespace = "hello", service = "hello-test", environment = "test" }
+  }
+
+  assert {
+    condition = toset(output.alarm_names) == toset(["hello-test-5xx-rate", "hello-test-unhealthy-hosts", "hello-test-no-healthy-hosts", "hello-test-cpu", "hello-test-memory",
+    "hello-test-service-5xx-rate", "hello-test-service-p99-latency"])
+    error_message = "With the service's metrics: its own 5xx rate and p99 (replacing the ALB's p99), and the ALB alarms that still see what the service cannot."
+  }
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.single_metric), "p99-latency")
+    error_message = "The ALB's p99 must give way to the service's own."
+  }
+  assert {
+    condition     = [for w in jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets : w.properties.title] == ["Service requests", "Service 5xx rate (%)", "Service latency (ms)", "In-flight requests", "Requests", "Latency (s)", "5xx", "Hosts", "CPU (%)", "Memory (%)", "Running tasks"]
+    error_message = "The dashboard must lead with the service's own metrics, then the ALB's and the service's."
+  }
+  assert {
+    condition     = alltrue([for w in jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets : w.x + w.width <= 24])
+    error_message = "Every widget must fit the 24-column grid."
+  }
+}
+
+run "service_metrics_without_a_load_balancer" {
+  command = apply
+
+  variables {
+    enable_load_balancer_alarms = false
+    alb_arn_suffix              = null
+    target_group_arn_suffix     = null
+    service_metrics             = { namespace = "hello", service = "hello-test", environment = "test" }
+  }
+
+  assert {
+    condition     = toset(output.alarm_names) == toset(["hello-test-cpu", "hello-test-memory", "hello-test-service-5xx-rate", "hello-test-service-p99-latency"])
+    error_message = "Without an ALB the service's own 5xx rate and p99 still alarm."
+  }
+}
+
 run "without_alb_topic_or_dashboard" {
   command = apply
 
