@@ -15,6 +15,8 @@ answer. Standard library only (http.server), HTTP/1.1 keep-alive as Lambda's.
 import http.server
 import json
 import queue
+import select
+import socket
 import threading
 import time
 import uuid
@@ -47,6 +49,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        # Headers and body go out in two writes: without this, Nagle's
+        # algorithm holds the body for the client's delayed ACK (40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.fake.connections += 1
 
     def _reply(self, status, body=b"", headers=()):
@@ -58,20 +63,46 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _client_gone(self):
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
     def do_GET(self):
         fake = self.server.fake
         if self.path != PREFIX + "invocation/next":
             return self._reply(404, b'{"errorMessage":"unknown path","errorType":"NotFound"}')
         fake.next_calls += 1
         fake.waiting.set()
-        item = fake.queue.get()
+        while True:
+            try:
+                item = fake.queue.get(timeout=0.05)
+            except queue.Empty:
+                item = ()
+            if item is not None and self._client_gone():
+                # A runtime that died while waiting must not take an invocation.
+                if item:
+                    fake.queue.put(item)
+                self.close_connection = True
+                return None
+            if item != ():
+                break
         fake.waiting.clear()
-        if item is None:  # closing: end this connection
+        if item is None:  # closing: end this connection (the runtime may be gone already)
             self.close_connection = True
-            return self._reply(500, b'{"errorMessage":"shutting down","errorType":"Shutdown"}')
+            try:
+                self._reply(500, b'{"errorMessage":"shutting down","errorType":"Shutdown"}')
+            except OSError:
+                pass
+            return None
         rid, event, headers = item
         fake.handed_out = True
         self._reply(200, event, headers)
+        fake.handed_at[rid] = time.monotonic()
 
     def do_POST(self):
         fake = self.server.fake
@@ -92,7 +123,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 fake.in_flight.discard(rid)
             if not known:
                 return self._reply(400, b'{"errorMessage":"invalid request id","errorType":"InvalidRequestID"}')
-            fake.results.put((rid, Result(parts[2], body, headers, now)))
+            res = Result(parts[2], body, headers, now)
+            res.handled_in = now - fake.handed_at.pop(rid, now)  # event written -> answer read, seconds
+            fake.results.put((rid, res))
             return self._reply(202, b'{"status":"OK"}')
         self._reply(404, b'{"errorMessage":"unknown path","errorType":"NotFound"}')
 
@@ -107,6 +140,7 @@ class FakeRuntime:
         self.handed_out = False
         self.next_calls = 0
         self.connections = 0  # TCP connections the runtime opened
+        self.handed_at = {}   # request id -> when its event was written to the runtime
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fake = self
