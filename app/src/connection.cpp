@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 #include <optional>
 
+#include "access_log.hpp"
 #include "head_check.hpp"
 #include "request_id.hpp"
 #include "response.hpp"
@@ -22,7 +23,7 @@ namespace {
 // What we keep of a request head. Owned by the connection and reused, so a
 // fresh parser per request costs no allocation once the strings have grown.
 struct RequestHead {
-  std::string method, target, request_id_header, forwarded_for, user_agent;
+  std::string method, target, request_id_header, forwarded_for, user_agent, amzn_trace_id, traceparent;
   int version = 11;
   int hosts = 0;  // Host fields seen
   bool has_content_length = false;
@@ -38,6 +39,8 @@ struct RequestHead {
     request_id_header.clear();
     forwarded_for.clear();
     user_agent.clear();
+    amzn_trace_id.clear();
+    traceparent.clear();
     version = 11;
     hosts = 0;
     has_content_length = has_transfer_encoding = unknown_coding = expect_continue = parsed = false;
@@ -99,6 +102,10 @@ class RequestParser final : public http::basic_parser<true> {
         head_.request_id_header.assign(value);
       } else if (boost::beast::iequals(name, "x-forwarded-for")) {
         head_.forwarded_for.assign(value);  // the last header holds the right-most hop
+      } else if (boost::beast::iequals(name, "x-amzn-trace-id")) {
+        head_.amzn_trace_id.assign(value);
+      } else if (boost::beast::iequals(name, "traceparent")) {
+        head_.traceparent.assign(value);
       }
     }
   }
@@ -157,13 +164,17 @@ void give_back_large(std::string& buf) {
 
 struct Connection::Impl {
   explicit Impl(std::size_t max_input) : input(max_input) {}
+  // The request's ids from its head: sanitised, the request id generated if absent.
+  void identify() {
+    request_id_for(head.request_id_header, request_id);
+    trace_id_for(head.amzn_trace_id, head.traceparent, trace_id);
+  }
   boost::beast::flat_buffer input;
   RequestHead head;
   std::optional<RequestParser> parser;
-  std::string request_id;
+  std::string request_id, trace_id;  // sanitised, for this request
   Response response;
-  std::string log_lines;  // access log lines of one process() call, written at once
-  std::string scratch;
+  std::string log_lines;          // access log lines of one process() call, written at once
   std::size_t head_scanned = 0;   // check_head's resume point for this request
   bool continue_handled = false;  // Expect: 100-continue answered for this request
 };
@@ -302,8 +313,13 @@ bool Connection::timeout(std::string& out, Clock::time_point now) {
 
 void Connection::route_request() {
   auto& im = *impl_;
-  request_id_for(im.head.request_id_header, im.request_id);
-  const Request req{im.head.method, im.head.target, im.request_id, surface_};
+  im.identify();
+  Request req;
+  req.method = im.head.method;
+  req.target = im.head.target;
+  req.request_id = im.request_id;
+  req.trace_id = im.trace_id;
+  req.surface = surface_;
   route(req, state_, im.response);
 }
 
@@ -324,7 +340,7 @@ void Connection::send_response(std::string& out, bool close) {
 void Connection::respond_error(std::string& out, int status, Clock::time_point now) {
   auto& im = *impl_;
   if (!im.parser) start_request(now);  // an error without a request still counts as one
-  request_id_for(im.head.request_id_header, im.request_id);
+  im.identify();
   error_response(status, im.request_id, im.response);
   im.response.allow_get_head = false;
   im.response.route = Route::unmatched;
@@ -349,22 +365,19 @@ void Connection::finish_request() {
   im.parser.reset();
   give_back_large(im.response.body);
   if (!config_.access_log || !log_.enabled(Level::info)) return;
-  const string_view client = client_address(im.head.forwarded_for, peer_);
-  std::string& buf = im.scratch;
-  JsonObject obj = Logger::begin(buf, Level::info, "request");
-  obj.str("method", im.head.method)
-      .str("route", route_name(im.response.route))
-      .str("path", im.head.target)
-      .num("status", im.response.status)
-      .real("duration_ms", std::chrono::duration<double, std::milli>(elapsed).count())
-      .num("bytes", im.head.method == "HEAD" ? 0 : static_cast<std::int64_t>(im.response.body.size()))
-      .str("request_id", im.request_id)
-      .str("client", client)
-      .str("peer", peer_)
-      .str("user_agent", im.head.user_agent)
-      .close();
-  buf += '\n';
-  im.log_lines += buf;
+  AccessRecord rec;
+  rec.method = im.head.method;
+  rec.route = route_name(im.response.route);
+  rec.path = im.head.target;
+  rec.status = im.response.status;
+  rec.duration = elapsed;
+  rec.bytes = im.head.method == "HEAD" ? 0 : static_cast<std::int64_t>(im.response.body.size());
+  rec.request_id = im.request_id;
+  rec.trace_id = im.trace_id;
+  rec.client = client_address(im.head.forwarded_for, peer_);
+  rec.peer = peer_;
+  rec.user_agent = im.head.user_agent;
+  append_access_line(im.log_lines, rec);
 }
 
 }  // namespace app

@@ -53,6 +53,10 @@ void append_rfc3339_now(std::string& out) {
 
 JsonObject Logger::begin(std::string& buf, Level l, std::string_view event) {
   buf.clear();
+  return append_begin(buf, l, event);
+}
+
+JsonObject Logger::append_begin(std::string& buf, Level l, std::string_view event) {
   buf += "{\"time\":\"";
   append_rfc3339_now(buf);
   buf += "\",\"level\":\"";

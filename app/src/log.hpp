@@ -42,6 +42,8 @@ class Logger {
   // Starts a line {"time":..,"level":..,"event":.. in `buf` (cleared first);
   // add fields with the returned object, then pass buf to finish().
   static JsonObject begin(std::string& buf, Level l, std::string_view event);
+  // The same, appended after what `buf` already holds (several lines in one buffer).
+  static JsonObject append_begin(std::string& buf, Level l, std::string_view event);
   // Closes the object, appends '\n' and writes the line.
   void finish(std::string& buf, JsonObject& obj) const;
   // Queues already complete lines (one or more), whole; never blocks on the output.

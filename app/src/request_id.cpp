@@ -43,14 +43,29 @@ bool allowed(char c) {
          c == ':' || c == '-';
 }
 
-}  // namespace
+bool allowed_in_trace(char c) { return allowed(c) || c == '=' || c == ';'; }
 
-void sanitize_request_id(std::string_view in, std::string& out) {
+// Copies the characters of `in` that pass `keep`, at most `max` of them.
+template <typename Keep>
+void keep_only(std::string_view in, std::size_t max, Keep keep, std::string& out) {
   out.clear();
   for (const char c : in) {
-    if (out.size() == kMaxRequestIdLength) break;
-    if (allowed(c)) out += c;
+    if (out.size() == max) break;
+    if (keep(c)) out += c;
   }
+}
+
+}  // namespace
+
+void sanitize_request_id(std::string_view in, std::string& out) { keep_only(in, kMaxRequestIdLength, allowed, out); }
+
+void sanitize_trace_id(std::string_view in, std::string& out) {
+  keep_only(in, kMaxTraceIdLength, allowed_in_trace, out);
+}
+
+void trace_id_for(std::string_view amzn_trace_id, std::string_view traceparent, std::string& out) {
+  sanitize_trace_id(amzn_trace_id, out);
+  if (out.empty()) sanitize_trace_id(traceparent, out);
 }
 
 void generate_request_id(std::string& out) {

@@ -19,6 +19,7 @@ struct Request {
   std::string_view method;      // as received, e.g. "GET"
   std::string_view target;      // raw request target, e.g. "/healthz?x=1"
   std::string_view request_id;  // already sanitised or generated
+  std::string_view trace_id;    // X-Amzn-Trace-Id, traceparent or Lambda-Runtime-Trace-Id, as received
   Surface surface = Surface::main;
 };
 

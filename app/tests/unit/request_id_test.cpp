@@ -45,5 +45,33 @@ TEST(RequestId, GeneratedIdsAreUnique) {
   }
 }
 
+TEST(TraceId, KeepsAlbAndW3cShapes) {
+  std::string out;
+  sanitize_trace_id("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", out);
+  EXPECT_EQ(out, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+  sanitize_trace_id("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", out);
+  EXPECT_EQ(out, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+}
+
+TEST(TraceId, DropsUnsafeCharactersAndIsCutTo256) {
+  std::string out;
+  sanitize_trace_id("Root=1\"<x>\r\n /\xFF", out);
+  EXPECT_EQ(out, "Root=1x");
+  sanitize_trace_id(std::string(1000, 'a'), out);
+  EXPECT_EQ(out.size(), 256u);
+}
+
+TEST(TraceId, AmznTraceIdWinsThenTraceparentThenNothing) {
+  std::string out;
+  trace_id_for("Root=1-a", "00-b-c-01", out);
+  EXPECT_EQ(out, "Root=1-a");
+  trace_id_for("", "00-b-c-01", out);
+  EXPECT_EQ(out, "00-b-c-01");
+  trace_id_for("<>", "00-b-c-01", out);  // nothing left of the ALB's: the W3C one
+  EXPECT_EQ(out, "00-b-c-01");
+  trace_id_for("", "", out);
+  EXPECT_EQ(out, "");  // never generated
+}
+
 }  // namespace
 }  // namespace app

@@ -12,7 +12,13 @@ namespace {
 class RouterTest : public ::testing::Test {
  protected:
   Response get(std::string_view target, std::string_view method = "GET", Surface surface = Surface::main) {
-    return route(Request{method, target, "rid-1", surface}, state_, res_), res_;
+    Request req;
+    req.method = method;
+    req.target = target;
+    req.request_id = "rid-1";
+    req.surface = surface;
+    route(req, state_, res_);
+    return res_;
   }
   Metrics metrics_;
   BuildInfo build_{"1.0.0", "deadbeef", "2026-01-01T00:00:00Z"};
