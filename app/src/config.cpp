@@ -83,6 +83,14 @@ const std::vector<Setting>& settings() {
        duration_setting(&Config::idle_timeout)},
       {"DRAIN_TIMEOUT", "--drain-timeout", "a duration > 0 such as 500ms, 10s or 2m (at most 24h)",
        duration_setting(&Config::drain_timeout)},
+      {"METRICS_NAMESPACE", "--metrics-namespace", kEmfNamespaceExpected,
+       [](Config& c, std::string_view s) { return set_emf_namespace(c.emf, s); }},
+      {"METRICS_SERVICE", "--metrics-service", kEmfDimensionExpected,
+       [](Config& c, std::string_view s) { return set_emf_service(c.emf, s); }},
+      {"METRICS_ENVIRONMENT", "--metrics-environment", kEmfDimensionExpected,
+       [](Config& c, std::string_view s) { return set_emf_environment(c.emf, s); }},
+      {"EMF_FLUSH_SECONDS", "--emf-flush-seconds", kEmfIntervalExpected,
+       [](Config& c, std::string_view s) { return set_emf_interval(c.emf, s); }},
   };
   return all;
 }
@@ -194,6 +202,11 @@ variable in brackets; a flag wins over the variable.
   --request-timeout D      [REQUEST_TIMEOUT] e.g. 500ms, 10s, 2m (10s)
   --idle-timeout D         [IDLE_TIMEOUT] keep-alive idle timeout (75s)
   --drain-timeout D        [DRAIN_TIMEOUT] graceful shutdown limit (20s)
+  --metrics-namespace NS   [METRICS_NAMESPACE] CloudWatch EMF metrics on stdout
+                           under NS, once a minute (empty: off, the default)
+  --metrics-service S      [METRICS_SERVICE] EMF Service dimension (hello)
+  --metrics-environment E  [METRICS_ENVIRONMENT] EMF Environment dimension (local)
+  --emf-flush-seconds N    [EMF_FLUSH_SECONDS] 1-60, for tests (60)
 
   --healthcheck            GET http://$HOST:$PORT/healthz, exit 0 if 200, else 1
   --version                print the version and exit

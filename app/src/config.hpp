@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emf.hpp"
 #include "log.hpp"
 
 namespace app {
@@ -26,6 +27,7 @@ struct Config {
   std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds idle_timeout{75'000};
   std::chrono::milliseconds drain_timeout{20'000};
+  EmfSettings emf;  // CloudWatch EMF lines on stdout (emf.hpp); off until METRICS_NAMESPACE is set
 };
 
 enum class Action { run, help, version, healthcheck, fail };

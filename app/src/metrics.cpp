@@ -89,6 +89,8 @@ struct alignas(64) Metrics::Shard {
   std::atomic<std::uint64_t> sum_ns[kMethodCount][kRouteCount] = {};
 };
 
+std::int64_t bucket_upper_ns(std::size_t b) { return kBucketNs[b < kBucketCount ? b : kBucketCount - 1]; }
+
 std::string_view route_name(Route r) { return kRouteNames[static_cast<std::size_t>(r)]; }
 
 std::size_t method_index(std::string_view method) {
@@ -135,6 +137,22 @@ void Metrics::observe(std::size_t method, Route route, int status, std::chrono::
   while (b < kBucketCount && ns > kBucketNs[b]) ++b;
   s.buckets[method][r][b].fetch_add(1, std::memory_order_relaxed);
   s.sum_ns[method][r].fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
+}
+
+MetricsTotals Metrics::totals() const {
+  MetricsTotals t;
+  for (unsigned i = 0; i < shard_count_; ++i) {
+    const Shard& s = shards_[i];
+    for (std::size_t m = 0; m < kMethodCount; ++m) {
+      for (std::size_t r = 0; r < kRouteCount; ++r) {
+        for (std::size_t c = 0; c < kCodeCount; ++c)
+          t.requests[r][c] += s.requests[m][r][c].load(std::memory_order_relaxed);
+        for (std::size_t b = 0; b <= kBucketCount; ++b)
+          t.buckets[r][b] += s.buckets[m][r][b].load(std::memory_order_relaxed);
+      }
+    }
+  }
+  return t;
 }
 
 void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped) const {

@@ -30,6 +30,15 @@ inline constexpr std::array<int, 11> kStatusCodes = {200, 400, 404, 405, 408, 41
 
 // Upper bounds of the duration histogram, in nanoseconds and as label text.
 inline constexpr std::size_t kBucketCount = 14;
+// Upper bound of bucket `b` (< kBucketCount) in nanoseconds; the last slot, kBucketCount, has none.
+std::int64_t bucket_upper_ns(std::size_t b);
+
+// Totals since the start, summed over threads and methods: what the EMF
+// reporter (emf.hpp) takes deltas of.
+struct MetricsTotals {
+  std::array<std::array<std::uint64_t, kStatusCodes.size()>, kRouteCount> requests{};  // [route][status code index]
+  std::array<std::array<std::uint64_t, kBucketCount + 1>, kRouteCount> buckets{};  // [route][bucket], not cumulative
+};
 
 // Escapes a label value: backslash, double quote and newline.
 void append_label_value(std::string& out, std::string_view v);
@@ -51,6 +60,7 @@ class Metrics {
   // Appends the whole exposition to `out`.
   // `log_lines_dropped`: the logger's count (Logger::dropped), exposed here.
   void expose(std::string& out, const BuildInfo& build, std::uint64_t log_lines_dropped = 0) const;
+  MetricsTotals totals() const;
 
  private:
   struct Shard;

@@ -9,9 +9,11 @@
 #include <csignal>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "emf.hpp"
 #include "listener.hpp"
 #include "version.hpp"
 
@@ -138,6 +140,22 @@ int run_server(const Config& config, const Logger& log) {
     signals.async_wait(on_signal);  // a second signal exits at once
   };
   signals.async_wait(on_signal);
+
+  // CloudWatch EMF: a flush per interval on a fixed-rate timer, and a last one after the drain.
+  std::optional<EmfReporter> emf;
+  net::steady_timer emf_timer(ioc);
+  std::function<void(const error_code&)> emf_tick = [&](const error_code& ec) {
+    if (ec) return;
+    emf->flush();
+    emf_timer.expires_at(emf_timer.expiry() + config.emf.interval);
+    emf_timer.async_wait(emf_tick);
+  };
+  if (!config.emf.ns.empty()) {
+    emf.emplace(metrics, log, config.emf);
+    emf_timer.expires_after(config.emf.interval);
+    emf_timer.async_wait(emf_tick);
+  }
+
   listener->start();
   metrics_listener->start();
 
@@ -158,6 +176,7 @@ int run_server(const Config& config, const Logger& log) {
   run();
   for (auto& t : threads) t.join();
   sessions.forget_when_empty();  // sessions still held by handlers die with ioc, after `drain`
+  if (emf) emf->flush();
   log_event(log, Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 0); });
   return 0;
 }
