@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "access_log.hpp"
+#include "emf.hpp"
 #include "lambda_client.hpp"
 #include "lambda_event.hpp"
 #include "log.hpp"
@@ -80,28 +82,11 @@ class SignalWatch {
   std::thread thread_;
 };
 
-// One request's access log line, with the fields the HTTP path logs.
-void log_request(const Logger& log, const HttpEvent& ev, const Response& res, std::string_view request_id,
-                 Clock::duration elapsed, std::string& buf) {
-  JsonObject obj = Logger::begin(buf, Level::info, "request");
-  obj.str("method", ev.method)
-      .str("route", route_name(res.route))
-      .str("path", ev.target)
-      .num("status", res.status)
-      .real("duration_ms", std::chrono::duration<double, std::milli>(elapsed).count())
-      .num("bytes", ev.method == "HEAD" ? 0 : static_cast<std::int64_t>(res.body.size()))
-      .str("request_id", request_id)
-      .str("client", ev.source_ip)
-      .str("peer", ev.source_ip)
-      .str("user_agent", ev.user_agent);
-  log.finish(buf, obj);
-}
-
 // The loop's state, reused between invocations so their buffers keep their capacity.
 class Loop {
  public:
-  Loop(RuntimeClient& client, const Config& config, AppState& state, const Logger& log)
-      : client_(client), config_(config), state_(state), log_(log) {}
+  Loop(RuntimeClient& client, const Config& config, AppState& state, const Logger& log, EmfReporter* emf)
+      : client_(client), config_(config), state_(state), log_(log), emf_(emf) {}
 
   // Until interrupted (0) or the Runtime API fails (1).
   int run() {
@@ -113,6 +98,7 @@ class Loop {
         return 1;
       }
       if (!invoke()) return 1;
+      if (emf_ != nullptr) (void)emf_->maybe_flush(std::chrono::system_clock::now());
       (void)log_.flush();  // Lambda may freeze the process once next() is called: lines out first
     }
   }
@@ -138,7 +124,8 @@ class Loop {
     sanitize_request_id(ev_.request_id_header, request_id_);
     if (request_id_.empty()) sanitize_request_id(inv_.request_id, request_id_);
     if (request_id_.empty()) generate_request_id(request_id_);
-    const Request req{ev_.method, ev_.target, request_id_, Surface::main};
+    sanitize_trace_id(inv_.trace_id, trace_id_);
+    const Request req{ev_.method, ev_.target, request_id_, trace_id_, Surface::main};
     if (!ev_.body_valid) {
       error_response(400, request_id_, res_);  // isBase64Encoded with a body that is not base64
     } else if (ev_.body_bytes > config_.max_body_bytes) {
@@ -155,12 +142,31 @@ class Loop {
     const auto elapsed = Clock::now() - start;
     state_.metrics.observe(method_index(ev_.method), res_.route, res_.status, elapsed);
     state_.metrics.in_flight_add(-1);
-    if (config_.access_log && log_.enabled(Level::info)) log_request(log_, ev_, res_, request_id_, elapsed, line_);
+    if (config_.access_log && log_.enabled(Level::info)) log_request(elapsed);
     if (!error.empty()) {
       log_line(log_, Level::error, "runtime_api_error", inv_.request_id, error);
       return client_.interrupted();
     }
     return true;
+  }
+
+  // The access log line, as the HTTP path writes it (access_log.hpp).
+  void log_request(Clock::duration elapsed) {
+    AccessRecord rec;
+    rec.method = ev_.method;
+    rec.route = route_name(res_.route);
+    rec.path = ev_.target;
+    rec.status = res_.status;
+    rec.duration = elapsed;
+    rec.bytes = ev_.method == "HEAD" ? 0 : static_cast<std::int64_t>(res_.body.size());
+    rec.request_id = request_id_;
+    rec.trace_id = trace_id_;
+    rec.client = ev_.source_ip;  // requestContext.http.sourceIp: the function URL's client
+    rec.peer = ev_.source_ip;    // no socket of our own: the same address
+    rec.user_agent = ev_.user_agent;
+    line_.clear();
+    append_access_line(line_, rec);
+    log_.write_raw(line_);
   }
 
   bool post_error(std::string_view type, std::string_view message) {
@@ -174,10 +180,11 @@ class Loop {
   const Config& config_;
   AppState& state_;
   const Logger& log_;
+  EmfReporter* emf_;  // nullptr: EMF off
   Invocation inv_;
   HttpEvent ev_;
   Response res_;
-  std::string request_id_, payload_, line_;
+  std::string request_id_, trace_id_, payload_, line_;
 };
 
 }  // namespace
@@ -235,8 +242,12 @@ int run(std::string_view runtime_api, const ParseResult& parsed) {
   Metrics metrics(1);
   AppState state(metrics, build);
   state.log = &log;
-  Loop loop(client, config, state, log);
-  return loop.run();
+  std::optional<EmfReporter> emf;
+  if (!config.emf.ns.empty()) emf.emplace(metrics, log, config.emf);
+  Loop loop(client, config, state, log, emf ? &*emf : nullptr);
+  const int rc = loop.run();
+  if (emf) emf->flush();  // the last interval, before the logger's final flush
+  return rc;
 }
 
 }  // namespace app::lambda

@@ -17,6 +17,7 @@ import json
 import queue
 import select
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -130,6 +131,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._reply(404, b'{"errorMessage":"unknown path","errorType":"NotFound"}')
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A runtime killed mid-request (the tests and the benchmark do that) is not an error here.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class FakeRuntime:
     def __init__(self):
         self.queue = queue.Queue()
@@ -141,8 +151,7 @@ class FakeRuntime:
         self.next_calls = 0
         self.connections = 0  # TCP connections the runtime opened
         self.handed_at = {}   # request id -> when its event was written to the runtime
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

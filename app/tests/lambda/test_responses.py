@@ -133,8 +133,17 @@ class LambdaMatchesHttp(unittest.TestCase):
         http_id = http.header("X-Request-Id")
         http_line = self.http.wait_log(lambda o: o.get("event") == "request" and o.get("request_id") == http_id)
         self.assertIsNotNone(http_line)
-        self.assertEqual(set(line), set(http_line))
+        self.assertEqual(set(line), set(http_line) | {"trace_id"})  # HTTP got no trace header
         for key in ("method", "route", "path", "status", "level"):
             self.assertEqual(line[key], http_line[key], key)
         self.assertEqual(line["client"], "203.0.113.7")  # requestContext.http.sourceIp
         self.assertEqual(line["user_agent"], "lambda-test/1.0")
+
+    def test_access_log_carries_lambdas_trace_id(self):
+        trace = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"
+        rid = self.fake.submit(http_event("GET", "/"), trace_id=trace)
+        got, res = self.fake.result()
+        self.assertEqual((got, res.kind), (rid, "response"))
+        line = self.lam.wait_log(lambda o: o.get("event") == "request" and o.get("request_id") == rid)
+        self.assertIsNotNone(line)
+        self.assertEqual(line["trace_id"], trace)
