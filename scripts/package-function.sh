@@ -37,7 +37,7 @@ if [[ "$bin" == image:* ]]; then
   fi
   copied=0
   "$CONTAINER_ENGINE" cp "$cid:/server" "$tmp/server" 2>"$tmp/err" || copied=$?
-  "$CONTAINER_ENGINE" rm "$cid" >/dev/null
+  "$CONTAINER_ENGINE" rm "$cid" >/dev/null 2>&1 || true  # podman complains of healthcheck timers it never started
   [ "$copied" -eq 0 ] || { echo "package-function: image $ref has no /server ($(tail -n 1 "$tmp/err"))" >&2; exit 1; }
   bin=$tmp/server
 elif [ ! -f "$bin" ]; then

@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kPrefix = "/2018-06-01/runtime/";
 }  // namespace
 
-RuntimeClient::RuntimeClient(tcp::endpoint api) : api_(api), socket_(ioc_) {
+RuntimeClient::RuntimeClient(const tcp::endpoint& api) : api_(api), socket_(ioc_) {
   host_ = api.address().is_v6() ? "[" + api.address().to_string() + "]" : api.address().to_string();
   host_ += ':' + std::to_string(api.port());
 }

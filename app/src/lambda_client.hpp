@@ -23,9 +23,9 @@ struct Invocation {
 class RuntimeClient {
  public:
   // Invocation payloads are at most 6 MB (Lambda's synchronous limit); beyond this, an error.
-  static constexpr std::uint64_t kMaxEventBytes = 8 * 1024 * 1024;
+  static constexpr std::uint64_t kMaxEventBytes = std::uint64_t{8} * 1024 * 1024;
 
-  explicit RuntimeClient(boost::asio::ip::tcp::endpoint api);
+  explicit RuntimeClient(const boost::asio::ip::tcp::endpoint& api);
   RuntimeClient(const RuntimeClient&) = delete;
   RuntimeClient& operator=(const RuntimeClient&) = delete;
 

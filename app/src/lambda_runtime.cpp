@@ -44,16 +44,18 @@ void log_line(const Logger& log, Level level, std::string_view event, std::strin
 // SIGINT end the loop. They are blocked in every thread (block_stop_signals
 // runs before the logger's thread starts, which inherits the mask) and taken
 // by sigwait on a thread of SignalWatch's own, which interrupts the client.
-sigset_t stop_signals() {
+// SIGUSR1, blocked too, only wakes that thread when the loop ends by itself.
+sigset_t watched_signals() {
   sigset_t set;
   (void)sigemptyset(&set);
   (void)sigaddset(&set, SIGTERM);
   (void)sigaddset(&set, SIGINT);
+  (void)sigaddset(&set, SIGUSR1);
   return set;
 }
 
 void block_stop_signals() {
-  const sigset_t set = stop_signals();
+  const sigset_t set = watched_signals();
   (void)pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
@@ -61,17 +63,19 @@ class SignalWatch {
  public:
   SignalWatch(RuntimeClient& client, const Logger& log) {
     thread_ = std::thread([this, &client, &log] {
-      const sigset_t set = stop_signals();
+      const sigset_t set = watched_signals();
       int sig = 0;
-      (void)sigwait(&set, &sig);
-      if (done_.load()) return;  // woken by ~SignalWatch
+      do {
+        (void)sigwait(&set, &sig);
+        if (done_.load()) return;  // woken by ~SignalWatch
+      } while (sig == SIGUSR1);
       log_line(log, Level::info, "shutdown", {}, sig == SIGTERM ? "SIGTERM" : "SIGINT");
       client.interrupt();
     });
   }
   ~SignalWatch() {
     done_.store(true);
-    (void)pthread_kill(thread_.native_handle(), SIGTERM);  // blocked everywhere: only its sigwait takes it
+    (void)pthread_kill(thread_.native_handle(), SIGUSR1);  // blocked everywhere: only its sigwait takes it
     thread_.join();
   }
   SignalWatch(const SignalWatch&) = delete;
