@@ -130,12 +130,10 @@ class Loop {
     if (request_id_.empty()) generate_request_id(request_id_);
     sanitize_trace_id(inv_.trace_id, trace_id_);
     const Request req{ev_.method, ev_.target, request_id_, trace_id_, Surface::main};
-    if (!ev_.body_valid) {
-      error_response(400, request_id_, res_);  // isBase64Encoded with a body that is not base64
-    } else if (ev_.body_bytes > config_.max_body_bytes) {
-      error_response(413, request_id_, res_);  // MAX_BODY_BYTES, as over HTTP
-    }
-    if (!ev_.body_valid || ev_.body_bytes > config_.max_body_bytes) {
+    // 400: isBase64Encoded with a body that is not base64; 413: over MAX_BODY_BYTES, as over HTTP.
+    const int body_error = !ev_.body_valid ? 400 : ev_.body_bytes > config_.max_body_bytes ? 413 : 0;
+    if (body_error != 0) {
+      error_response(body_error, request_id_, res_);
       res_.allow_get_head = false;
       res_.route = Route::unmatched;
     } else {
