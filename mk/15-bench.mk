@@ -5,3 +5,4 @@
 bench: ## Benchmark vs nginx and gunicorn+Flask; writes build/bench/results.{md,csv}
 	@$(MAKE) --no-print-directory build
 	@python3 app/bench/bench.py
+	@python3 app/bench/coldstart.py  # Lambda mode: cold start, per-invocation overhead

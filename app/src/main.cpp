@@ -1,5 +1,6 @@
 // Entry point: parse the configuration, then either answer a one-shot mode
-// (--help, --version, --healthcheck) or run the server.
+// (--help, --version, --healthcheck), serve Lambda invocations (when
+// AWS_LAMBDA_RUNTIME_API is set), or run the server.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include "cgroup.hpp"
 #include "config.hpp"
 #include "healthcheck.hpp"
+#include "lambda_runtime.hpp"
 #include "log.hpp"
 #include "server.hpp"
 #include "version.hpp"
@@ -21,6 +23,11 @@ int main(int argc, char** argv) {
       app::parse_config(args, [](const char* name) { return std::getenv(name); });  // NOLINT(concurrency-mt-unsafe)
   auto& config = parsed.config;
   const auto& build = app::build_info();
+  // Lambda mode also reports a configuration error to the Runtime API's init/error.
+  const char* runtime_api = std::getenv("AWS_LAMBDA_RUNTIME_API");  // NOLINT(concurrency-mt-unsafe)
+  if (runtime_api != nullptr && (parsed.action == app::Action::run || parsed.action == app::Action::fail)) {
+    return app::lambda::run(runtime_api, parsed);
+  }
 
   switch (parsed.action) {
     case app::Action::fail: (void)std::fprintf(stderr, "server: %s\n", parsed.error.c_str()); return 2;

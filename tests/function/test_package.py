@@ -67,7 +67,8 @@ class Package(unittest.TestCase):
     def test_bad_arguments_exit_2_with_usage(self):
         for args, message in [([], "usage: scripts/package-function.sh"),
                               (["sparc", "/bin/true", "x.zip"], "ARCH must be arm64 or x86_64 (got 'sparc')"),
-                              (["x86_64", "/bin/true", "x.tar"], "OUT must end in .zip")]:
+                              (["x86_64", "/bin/true", "x.tar"], "OUT must end in .zip"),
+                              (["arm64", "image:", "x.zip"], "image: needs a reference")]:
             with self.subTest(args=args):
                 r = package(*args)
                 self.assertEqual(r.returncode, 2, r.stderr)
@@ -78,6 +79,67 @@ class Package(unittest.TestCase):
                             f"BIN={self.dir}/no-server"], capture_output=True, text=True, timeout=60)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn(f"no arm64 binary at {self.dir}/no-server", r.stderr)
+
+
+class FromImage(unittest.TestCase):
+    """image:REF takes /server out of a local image: the binary the ECS tasks run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        root = os.path.join(cls.tmp.name, "root")
+        os.makedirs(root)
+        fake_elf(os.path.join(root, "server"), 183)  # an arm64 /server, as the cross build gives
+        tar = os.path.join(cls.tmp.name, "rootfs.tar")
+        subprocess.run(["tar", "-C", root, "-cf", tar, "server"], check=True)
+        cls.ref = "localhost/function-package-test:1"
+        cls.engine(f'"$CONTAINER_ENGINE" import -q {tar} {cls.ref} >/dev/null')
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.engine(f'"$CONTAINER_ENGINE" rmi {cls.ref} >/dev/null')
+        cls.tmp.cleanup()
+
+    @staticmethod
+    def engine(command):
+        """A command with the project's container engine and settings (scripts/container/env.sh)."""
+        subprocess.run(["bash", "-c", f"set -euo pipefail; source scripts/container/env.sh; {command}"],
+                       cwd=ROOT, check=True, timeout=120, stdout=subprocess.DEVNULL)
+
+    def test_zip_holds_the_images_server(self):
+        out = os.path.join(self.tmp.name, "image.zip")
+        r = package("arm64", f"image:{self.ref}", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"from image:{self.ref}", r.stdout)
+        with zipfile.ZipFile(out) as z, open(os.path.join(self.tmp.name, "root", "server"), "rb") as f:
+            self.assertEqual(z.read("bootstrap"), f.read())
+
+    def test_image_of_another_architecture_rejected(self):
+        r = package("x86_64", f"image:{self.ref}", os.path.join(self.tmp.name, "x.zip"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"image:{self.ref} is built for arm64, not x86_64", r.stderr)
+
+    def test_missing_image_is_not_pulled(self):
+        r = package("arm64", "image:localhost/no-such-image:1", os.path.join(self.tmp.name, "x.zip"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot use image localhost/no-such-image:1", r.stderr)
+        self.assertIn("make image PLATFORM=linux/<arch>", r.stderr)
+
+    def test_make_function_packages_the_image_built_for_arch(self):
+        # make -n: the recipe, with the build's PLATFORM per ARCH (arm64 by default).
+        for arch, platform in ((None, "linux/arm64"), ("x86_64", "linux/amd64")):
+            with self.subTest(arch=arch):
+                args = ["make", "-n", "--no-print-directory", "-C", ROOT, "function"] + ([f"ARCH={arch}"] if arch else [])
+                r = subprocess.run(args, capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn(f"PLATFORM={platform} EXTRA_TAGS= scripts/container/build.sh", r.stdout)
+                self.assertIn(f"bootstrap-{arch or 'arm64'}.zip", r.stdout)
+
+    def test_make_function_with_image(self):
+        r = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "function", f"IMAGE={self.ref}",
+                            f"BUILD_DIR={self.tmp.name}"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(self.tmp.name, "function", "bootstrap-arm64.zip")))
 
 
 class Scripts(unittest.TestCase):
