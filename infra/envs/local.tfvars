@@ -31,7 +31,7 @@ service = {
   memory                = 512
   cpu_architecture      = "X86_64"
   desired_count         = 2 # = MOTO_ECS_SERVICE_RUNNING, so the steady-state wait ends
-  min_capacity          = 2 # one task per AZ at least, as a deploy or a task death needs
-  max_capacity          = 4
+  min_capacity          = 1
+  max_capacity          = 2
   wait_for_steady_state = true
 }
