@@ -14,8 +14,11 @@ it, reading everything from the emulator each tick:
   - the deployment circuit breaker: tasks that stop before turning healthy
     count as failures; at ECS's threshold the service goes back to the last
     completed task definition (UpdateService in the emulator);
-  - a task that dies is deregistered at once and replaced; a change of
-    desiredCount adds or drains tasks the same way.
+  - a task that dies is deregistered and replaced; a change of
+    desiredCount adds or drains tasks the same way;
+  - deregistration as the ALB does it: the load balancer keeps sending new
+    requests to a deregistered target for DEREGISTRATION_PROPAGATION
+    seconds, drains it, and drops it after the deregistration delay.
 State for scripts (ecs_ctl.py, outputs.json) goes to DIR/state.json.
 
 usage: ecs_agent.py --dir DIR --cluster NAME --service NAME --alb-dns NAME
@@ -41,6 +44,13 @@ import task_runner  # noqa: E402
 from haproxy_runtime import Runtime  # noqa: E402
 
 TICK = 0.5
+# On AWS, DeregisterTargets is eventually consistent: the ALB's nodes keep
+# routing new requests to the target for a few seconds (AWS gives no figure;
+# this is what is commonly observed). That is why ECS waits the
+# deregistration delay before SIGTERM; modelled here, so that a scheduler
+# or app that does not wait fails locally as it would on AWS. Never more
+# than the deregistration delay itself.
+DEREGISTRATION_PROPAGATION = 5.0
 
 
 def log(msg):
@@ -82,6 +92,7 @@ class Agent:
         self.runtime = Runtime(os.path.join(self.dir, "haproxy.sock"))
         self.tasks = {}            # name -> Task
         self.deployments = []      # newest last
+        self.lb_events = []        # (time, "drain" | "remove", target name): deregistrations under way
         self.task_defs = {}        # arn -> spec
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
         self.stopping = False
@@ -164,13 +175,30 @@ class Agent:
         self.runtime.register(name, f"127.0.0.1:{port}", self.lb.target_group)
         log(f"task {name} started ({arn.rsplit('/', 1)[1]}, 127.0.0.1:{port}), registered")
 
+    def deregister(self, name):
+        """DeregisterTargets: new requests keep coming for the propagation
+        delay, then the target drains; it leaves after the deregistration delay."""
+        now, delay = time.time(), self.lb.target_group.deregistration_delay
+        self.lb_events += [(now + min(DEREGISTRATION_PROPAGATION, delay), "drain", name),
+                           (now + delay, "remove", name)]
+
+    def lb_deregistrations(self, now):
+        due = [e for e in self.lb_events if e[0] <= now]
+        self.lb_events = [e for e in self.lb_events if e[0] > now]
+        for _, action, name in sorted(due):
+            try:
+                if action == "drain":
+                    self.runtime.drain(name)
+                    log(f"target {name} draining in the load balancer (no new requests)")
+                else:
+                    self.runtime.remove(name)
+            except (OSError, RuntimeError) as e:  # gone already (a HAProxy restart)
+                log(f"{action} {name}: {e}")
+
     def task_stopped(self, t, reason):
         """A task that stopped without being asked to: deregister it now."""
         self.tasks.pop(t.name, None)
-        try:
-            self.runtime.remove(t.name)
-        except OSError:
-            pass
+        self.deregister(t.name)
         self.pool.submit(task_runner.stop, t.name, 0)
         if not t.healthy_once:
             dep = self.deployment_of(t.task_def)
@@ -181,16 +209,12 @@ class Agent:
     def drain(self, t, why):
         t.state = "DRAINING"
         t.drain_until = time.time() + self.lb.target_group.deregistration_delay
-        try:
-            self.runtime.drain(t.name)
-        except RuntimeError as e:
-            log(f"drain {t.name}: {e}")
-        log(f"task {t.name} draining ({why}); SIGTERM in {self.lb.target_group.deregistration_delay}s")
+        self.deregister(t.name)
+        log(f"task {t.name} deregistered ({why}); SIGTERM in {self.lb.target_group.deregistration_delay}s")
 
     def finish_drain(self, t):
-        """After the deregistration delay: out of the target group, then SIGTERM, stopTimeout."""
+        """After the deregistration delay (the target is out of the group): SIGTERM, stopTimeout."""
         t.state = "STOPPING"
-        self.runtime.remove(t.name)
 
         def stop():
             task_runner.stop(t.name, t.spec["stop_timeout"])
@@ -247,6 +271,7 @@ class Agent:
     def tick(self):
         svc = self.observe_service()
         now = time.time()
+        self.lb_deregistrations(now)
         targets = self.runtime.targets()
         containers = task_runner.running(self.label)
         for t in list(self.tasks.values()):

@@ -30,7 +30,7 @@ service = {
   cpu                   = 256
   memory                = 512
   cpu_architecture      = "X86_64"
-  desired_count         = 1 # = MOTO_ECS_SERVICE_RUNNING, so the steady-state wait ends
+  desired_count         = 2 # = MOTO_ECS_SERVICE_RUNNING, so the steady-state wait ends
   min_capacity          = 1
   max_capacity          = 2
   wait_for_steady_state = true

@@ -56,7 +56,7 @@ class EmulatorStack(unittest.TestCase):
         cls.work = tempfile.mkdtemp(prefix="infra-emulator-", dir=os.path.join(ROOT, "build"))
         # moto issues a requested certificate after MOTO_ACM_VALIDATION_WAIT
         # seconds whatever DNS holds (infra/README.md, Emulator gaps).
-        cls.emulator = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="1",
+        cls.emulator = emulator.Emulator(os.path.join(cls.work, "emulator"), MOTO_ECS_SERVICE_RUNNING="2",
                                          MOTO_ACM_VALIDATION_WAIT="2")
         try:
             cls.emulator.start()
@@ -238,7 +238,7 @@ class EmulatorStack(unittest.TestCase):
         breaker = svc["deploymentConfiguration"]["deploymentCircuitBreaker"]
         self.assertTrue(breaker["enable"] and breaker["rollback"])
         self.assertEqual((svc["deploymentConfiguration"]["minimumHealthyPercent"], svc["deploymentConfiguration"]["maximumPercent"]), (100, 200))
-        self.assertEqual(svc["desiredCount"], 1)
+        self.assertEqual(svc["desiredCount"], 2)
 
     def test_08_alb(self):
         elb = self.client("elbv2")

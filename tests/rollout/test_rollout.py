@@ -2,12 +2,12 @@
 rolling deploy, circuit breaker, task replacement and scaling, with HAProxy
 in the ALB's place, while tests/rollout/load.py counts every request.
 
-One stack for the whole suite (its own STACK_DIR, ports and container
-names); the scenarios run in order on it and `make down` ends it whatever
-happened. Each prints the load's counts and how long the change took.
+Part of the `stack` suite (tests/stack/run.py): the scenarios run in order
+on the stack test_up.py brought up (or bring it up themselves when run
+alone with -k). Each prints the load's counts and how long the change took.
 """
-import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -15,130 +15,83 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, HERE)
-from tests.lib import ROOT, containers, ports, procs  # noqa: E402
+from tests.lib import ROOT, containers, procs  # noqa: E402
+from tests.stack import local_stack as stack  # noqa: E402
 from load import Load  # noqa: E402
 
-STACK_DIR = os.path.join(ROOT, "build", "stack-rollout")
-ECS_DIR = os.path.join(STACK_DIR, "ecs")
-PREFIX = f"hello-rollout-{os.getpid()}"
 CONNECTIONS, RATE = 4, 25.0          # 100 requests a second on loopback
 STEADY_TIMEOUT = 300
 KILL_WINDOW = 10                     # seconds after a kill -9 in which requests to the task may fail
 
 
-def stack_env():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "EMULATOR_", "STACK_", "LOCAL_ECS"))}
-    env.update(STACK_DIR=STACK_DIR, STACK_CONTAINER=PREFIX,
-               STACK_PORT=str(ports.free_port()), STACK_HTTPS_PORT=str(ports.free_port()))
-    return env
-
-
-ENV = stack_env()
-
-
-def make(*args, check=True, timeout=1500):
-    return procs.run(["make", "--no-print-directory", "-C", ROOT, *args], env=ENV, check=check, timeout=timeout)
-
-
-def emulator_env():
-    env = dict(ENV)
-    with open(os.path.join(STACK_DIR, "emulator", "env")) as f:
-        for line in f:
-            if line.startswith("export "):
-                k, _, v = line[len("export "):].strip().partition("=")
-                env[k] = v
-    return env
-
-
-def aws(*args):
-    _, out = procs.run(["aws", "--output", "json", *args], env=emulator_env(), timeout=120)
-    return json.loads(out) if out.strip() else None
-
-
-def state():
-    with open(os.path.join(ECS_DIR, "state.json")) as f:
-        return json.load(f)
-
-
-def steady(count, commit_tag, timeout=STEADY_TIMEOUT):
-    """Waits until the last deployment completed and exactly `count` tasks run,
-    all healthy, all of image `commit_tag`."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        now = state()
-        tasks = now["tasks"]
-        if (now["deployments"] and now["deployments"][-1]["status"] == "COMPLETED" and len(tasks) == count and all(t["state"] == "RUNNING" and t["target_health"] == "healthy" and
-                                        t["image"].endswith(":" + commit_tag) for t in tasks)):
-            return tasks
-        time.sleep(1)
-    raise AssertionError(f"not {count} healthy tasks of {commit_tag} within {timeout}s: {state()['tasks']}")
+def steady(count, tag, timeout=None):
+    return stack.steady(count, tag, timeout or STEADY_TIMEOUT)
 
 
 class Rollout(unittest.TestCase):
     """The scenarios share one stack and run in order (test_1 .. test_4)."""
-    out = {}
 
     @classmethod
     def setUpClass(cls):
-        make("down", check=False)          # a stack a killed run left behind
-        make("up")
-        with open(os.path.join(STACK_DIR, "outputs.json")) as f:
-            cls.out = json.load(f)
-        cls.tag = cls.out["image_tag"]
-        cls.url = cls.out["lb_https_url"] + "/version"
-        cls.ca = cls.out["ca_cert"]
-        with open(os.path.join(STACK_DIR, "platform.json")) as f:
-            platform = json.load(f)
-        cls.cluster = platform["cluster_name"]["value"]
-        cls.service = platform["service_name"]["value"]
-        cls.repo = platform["ecr_repository_name"]["value"]
-        # Two tasks, as autoscaling would set it (local.tfvars starts with one).
-        cls.scale(2)
+        if not stack.facts.get("up_ok"):
+            rc, _, _ = stack.make("up")
+            if rc != 0:
+                raise AssertionError("make up failed; see its output above")
+            stack.facts["up_ok"] = True
+        out = stack.outputs()
+        cls.tag = out["image_tag"]
+        cls.url = out["lb_https_url"] + "/version"
+        cls.ca = out["ca_cert"]
+        cls.cluster = stack.platform_output("cluster_name")
+        cls.service = stack.platform_output("service_name")
+        cls.repo = stack.platform_output("ecr_repository_name")
+        cls.next_tag = f"{cls.tag}-next"
+        # env local runs two tasks (infra/envs/local.tfvars), as every scenario assumes.
         steady(2, cls.tag)
 
     @classmethod
-    def tearDownClass(cls):
-        make("down", check=False)
-
-    @classmethod
     def scale(cls, count):
-        aws("ecs", "update-service", "--cluster", cls.cluster, "--service", cls.service,
-            "--desired-count", str(count))
+        stack.aws("ecs", "update-service", "--cluster", cls.cluster, "--service", cls.service,
+                  "--desired-count", str(count))
 
     def build_and_register(self, tag, broken=False):
         """The next version: the real Dockerfile with another GIT_SHA; or, broken, that
         image with an invalid setting baked in (the server exits 2 at start)."""
         if broken:
-            ctx = os.path.join(STACK_DIR, "broken-image")
+            ctx = os.path.join(stack.STACK_DIR, "broken-image")
             os.makedirs(ctx, exist_ok=True)
             with open(os.path.join(ctx, "Containerfile"), "w") as f:
                 f.write(f"FROM localhost/hello-server:{self.next_tag}\nENV THREADS=many\n")
             containers.run(["build", "--format", "docker", "-t", f"hello-server:{tag}", ctx], timeout=600)
         else:
             # A fixed build time: the same tag rebuilds from cache on the next run.
-            env = dict(ENV, IMAGE_TAG=tag, GIT_SHA=tag, EXTRA_TAGS="", BUILD_TIME="2026-01-01T00:00:00Z")
+            env = dict(stack.env(), IMAGE_TAG=tag, GIT_SHA=tag, EXTRA_TAGS="", PLATFORM="host",
+                       BUILD_TIME="2026-01-01T00:00:00Z")
             procs.run(["make", "--no-print-directory", "-C", ROOT, "image"], env=env, timeout=1500)
         procs.run([os.path.join(ROOT, "scripts/stack/ecr-register.sh"), self.repo, tag],
-                  env=emulator_env(), timeout=120)
+                  env=stack.emulator_env(), timeout=120)
 
     def deploy(self, tag):
-        start = time.time()
-        code, out = make("deploy", "ENV=local", f"TAG={tag}", check=False)
-        print(out, flush=True)
-        return code, out, time.time() - start
+        code, out, seconds = stack.make("deploy", "ENV=local", f"TAG={tag}")
+        return code, out, seconds
 
-    def report(self, name, load, seconds):
-        print(f"\n{name}: {load.report()}; took {seconds:.0f}s", flush=True)
+    def report(self, name, load, seconds, deploy_output=""):
+        """One figure line (also printed by run.py at the end): the load's
+        counts, how long the change took and, for a deploy, the rollout itself."""
+        rollout = re.search(r"rollout: \S+ completed in ([\d.]+)s", deploy_output)
+        line = f"{name}: {load.report()}; took {seconds:.0f}s" + (
+            f" (rollout {float(rollout.group(1)):.0f}s)" if rollout else "")
+        stack.facts.setdefault("figures", []).append(line)
+        print(f"\n{line}", flush=True)
 
     def test_1_rolling_deploy_under_load(self):
-        Rollout.next_tag = f"{self.tag}-next"
         self.build_and_register(self.next_tag)
         with Load(self.url, self.ca, CONNECTIONS, RATE) as load:
             time.sleep(2)
             code, out, seconds = self.deploy(self.next_tag)
             done = time.time()
             time.sleep(3)
-        self.report("rolling deploy", load, seconds)
+        self.report("rolling deploy", load, seconds, out)
         self.assertEqual(code, 0, "the deploy failed")
         self.assertGreater(load.sent, 100)
         self.assertEqual(load.failed, 0, load.report())
@@ -155,21 +108,24 @@ class Rollout(unittest.TestCase):
             time.sleep(3)
         self.report("never-ready image", load, seconds)
         self.assertNotEqual(code, 0, "the deploy of an image that never turns ready must fail")
-        self.assertIn("circuit breaker", out)
-        self.assertRegex(out, r"Rolled back|rolled the service back")
+        # The stand-in's circuit breaker rolled ECS back (ecs_ctl.py says so), not
+        # only deploy.sh's re-apply of the previous tag afterwards.
+        self.assertIn("the circuit breaker rolled the service back to", out)
+        dep = [d for d in stack.state()["deployments"] if d["image"].endswith(":" + broken)][-1]
+        self.assertEqual((dep["status"], bool(dep["rolled_back_to"])), ("FAILED", True), dep)
         self.assertEqual(load.failed, 0, load.report())
         self.assertEqual(set(load.commits_since(0)), {self.next_tag}, "the old version must serve throughout")
         steady(2, self.next_tag)
 
     def test_3_killed_task_is_replaced(self):
-        victim = state()["tasks"][0]["name"]
+        victim = stack.state()["tasks"][0]["name"]
         with Load(self.url, self.ca, CONNECTIONS, RATE) as load:
             time.sleep(2)
             start = time.time()
             containers.run(["kill", "--signal", "KILL", victim])
             deadline = time.time() + STEADY_TIMEOUT
             while time.time() < deadline:
-                tasks = state()["tasks"]
+                tasks = stack.state()["tasks"]
                 if victim not in [t["name"] for t in tasks] and len(tasks) == 2 and \
                         all(t["target_health"] == "healthy" for t in tasks):
                     break
