@@ -9,8 +9,9 @@ moto (5.2.1) can check each request against the caller's policies once
    the pipeline makes (ECS services, clusters and task definition families,
    ECR repositories, SSM parameters, scalable targets, IAM roles, policies
    and OIDC providers, Lambda functions: `function:<name>`, or
-   `function:<name>:<qualifier>` for an action that takes a version or alias). Any other call keeps `*`: it is then matched at action
-   level only (infra/README.md, "Emulator gaps").
+   `function:<name>:<qualifier>` for an action that takes a version or
+   alias). Any other call keeps `*`: it is then matched at action level
+   only (infra/README.md, "Emulator gaps").
 2. it treats an Allow whose condition does not hold as an explicit Deny, and
    supplies no condition keys. `evaluate` implements AWS's evaluation
    (explicit Deny wins, else any Allow, else implicit deny) with the keys
