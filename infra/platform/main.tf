@@ -243,4 +243,6 @@ module "github_oidc" {
   task_role_arns          = [module.cluster.task_execution_role_arn, module.cluster.task_role_arn]
   parameter_path          = "/${var.name}/${var.environment}/"
   image_tag_parameter_arn = aws_ssm_parameter.image_tag.arn
+  # infra/function names its function <name>-<env>, its state function/<env>.tfstate (scripts/tf.sh).
+  deploy_function = var.github_deploys_function ? { name = local.prefix, state_key = "function/${var.environment}.tfstate" } : null
 }

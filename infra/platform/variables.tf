@@ -420,3 +420,10 @@ variable "service" {
     error_message = "service: 1 <= min_capacity <= max_capacity <= 100, desired_count >= 0."
   }
 }
+
+variable "github_deploys_function" {
+  description = "The deploy role may also deploy this environment's Lambda function (infra/function, scripts/deploy-function.sh): publish versions and move the live alias of <name>-<environment>, nothing else. Set it where infra/function is applied (and the GitHub variable FUNCTION_DEPLOY=true: docs/pipeline.md)."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -11,7 +11,17 @@ moto creates functions, versions, aliases and URLs but invokes nothing (no
 container engine), so the zips hold small real x86_64 executables (/bin/true,
 /bin/false, /bin/echo: three different CodeSha256s, packaged by the real
 scripts/package-function.sh), and the smoke test's target is SMOKE_URL: the
-stub of tests/pipeline/test_smoke.py serving the /version each case needs."""
+stub of tests/pipeline/test_smoke.py serving the /version each case needs.
+
+The deploys run as the pipeline runs them: as the environment's deploy role
+(infra/modules/github-oidc with deploy_function set, applied here on its
+own), its credentials obtained as GitHub's OIDC exchange gets them
+(AssumeRoleWithWebIdentity), with IAM enforced by the emulator
+(infra/tests/emulator/iam_enforcement.py) and a fresh Terraform working
+directory (init as the role). The role is also shown to be refused every
+change to another function."""
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -19,16 +29,49 @@ import sys
 import time
 import unittest
 
-from tests.lib import ROOT, emulator, procs
+from tests.lib import ROOT, aws_iam, emulator, procs
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "pipeline"))
 from test_smoke import Stub  # noqa: E402  (the /healthz + /version stub)
+from tests.function.test_function_from_image import DIGEST as IMAGE_DIGEST, FAKE_DOCKER, URI as IMAGE_URI  # noqa: E402
 
 WORK = os.path.join(ROOT, "build", "function", "emulator-test")
 NAME = "hello-local"
 COMMITS = {"v1": "1" * 40, "v2": "2" * 40, "v3": "3" * 40}
 BINARIES = {"v1": "/bin/true", "v2": "/bin/false", "v3": "/bin/echo"}
 TF_TIMEOUT = 900
+OTHER = "hello-other"  # a function in the same account the deploy role must not touch
+REPOSITORY = "my-org/hello-server"
+# The deploy role as infra/platform declares it for env local, with the
+# function's permissions (deploy_function); the ECS/ECR ARNs only fill the
+# module's other required inputs.
+DEPLOY_ROLE_ROOT = """
+provider "aws" {{
+  region      = "us-east-1"
+  max_retries = 3
+}}
+
+module "github_oidc" {{
+  source                  = "{module}"
+  name                    = "hello-local"
+  repository              = "{repository}"
+  github_environment      = "local"
+  ecr_repository_arn      = "arn:aws:ecr:us-east-1:123456789012:repository/hello-local"
+  state_bucket_name       = "hello-tfstate-local"
+  platform_state_key      = "platform/local.tfstate"
+  service_state_key       = "service/local.tfstate"
+  ecs_service_arn         = "arn:aws:ecs:us-east-1:123456789012:service/hello-local/hello-local"
+  task_definition_family  = "hello-local"
+  task_role_arns          = ["arn:aws:iam::123456789012:role/hello-local-task"]
+  parameter_path          = "/hello/local/"
+  image_tag_parameter_arn = "arn:aws:ssm:us-east-1:123456789012:parameter/hello/local/image-tag"
+  deploy_function         = {{ name = "{function}", state_key = "function/local.tfstate" }}
+}}
+
+output "deploy_role_arn" {{
+  value = module.github_oidc.role_arn
+}}
+"""
 
 
 class FunctionStack(unittest.TestCase):
@@ -52,6 +95,7 @@ class FunctionStack(unittest.TestCase):
             cls.tf("function", "apply", "-auto-approve", f"-var=package_path={cls.zips['v1']}")
             print(f"infra/function applied in {time.monotonic() - start:.0f} s", flush=True)
             cls.lam = cls.emu.client("lambda")
+            cls.make_deploy_role()
         except BaseException:
             cls.emu.stop()
             raise
@@ -59,6 +103,40 @@ class FunctionStack(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.emu.stop()
+
+    @classmethod
+    def make_deploy_role(cls):
+        """The deploy role (applied as the admin), another function, and the role's credentials."""
+        root = os.path.join(WORK, "deploy-role")
+        os.makedirs(root)
+        with open(os.path.join(root, "main.tf"), "w") as f:
+            f.write(DEPLOY_ROLE_ROOT.format(module=os.path.join(ROOT, "infra/modules/github-oidc"),
+                                            repository=REPOSITORY, function=NAME))
+        env = dict(cls.env, TF_DATA_DIR=os.path.join(root, ".terraform"))
+        terraform = ["bash", "-c", 'source scripts/terraform-env.sh && exec terraform -chdir="$0" "$@"', root]
+        procs.run([*terraform, "init", "-input=false", "-no-color"], env=env, timeout=TF_TIMEOUT,
+                  log_path=os.path.join(WORK, "tf-deploy-role-init.log"))
+        procs.run([*terraform, "apply", "-auto-approve", "-input=false", "-no-color"], env=env, timeout=TF_TIMEOUT,
+                  log_path=os.path.join(WORK, "tf-deploy-role-apply.log"))
+        _, out = procs.run([*terraform, "output", "-raw", "deploy_role_arn"], env=env)
+        role_arn = out.strip().splitlines()[-1]
+        execution = cls.lam.get_function_configuration(FunctionName=NAME)["Role"]
+        with open(cls.zips["v1"], "rb") as f:
+            cls.lam.create_function(FunctionName=OTHER, Runtime="provided.al2023", Role=execution, Handler="bootstrap",
+                                    Code={"ZipFile": f.read()})
+        cls.lam.create_alias(FunctionName=OTHER, Name="live", FunctionVersion=cls.lam.publish_version(FunctionName=OTHER)["Version"])
+        creds = aws_iam.assume_web_identity(cls.emu.endpoint, "us-east-1", role_arn,
+                                            aws_iam.subject(REPOSITORY, "local"), "deploy-function")
+        # Its own Terraform working directory: tf.sh runs init as the role, as a fresh runner does.
+        cls.role_env = dict(aws_iam.with_credentials(cls.env, creds), TF_WORK_DIR=os.path.join(WORK, "tf-work-role"))
+
+    def as_deploy_role(self, args, **kwargs):
+        """Runs a command with the deploy role's credentials, IAM enforced for its duration."""
+        aws_iam.set_enforcement(self.emu.endpoint, True)
+        try:
+            return procs.run(args, check=False, timeout=TF_TIMEOUT, **kwargs)
+        finally:
+            aws_iam.set_enforcement(self.emu.endpoint, False)
 
     # ---- helpers ------------------------------------------------------------
     @classmethod
@@ -68,15 +146,22 @@ class FunctionStack(unittest.TestCase):
                          env=cls.env, check=check, timeout=TF_TIMEOUT,
                          log_path=os.path.join(WORK, f"tf-{root}-{args[0]}.log"))
 
-    def deploy(self, *args, stub_commit=None, **extra):
-        env = dict(self.env, **extra)
+    def deploy(self, *args, stub_commit=None, as_role=False, **extra):
+        """scripts/deploy-function.sh as the admin, or (as_role) as the deploy role with IAM enforced."""
+        env = dict(self.role_env if as_role else self.env, **extra)
         if stub_commit:
-            stub = Stub()
-            self.addCleanup(stub.stop)
-            stub.commit = stub_commit
-            env.update(SMOKE_URL=stub.url, SMOKE_TIMEOUT="3", SMOKE_INTERVAL="1")
-        return procs.run([os.path.join(ROOT, "scripts/deploy-function.sh"), *args], env=env, check=False,
-                         timeout=TF_TIMEOUT)
+            env.update(self.smoke_stub(stub_commit))
+        args = [os.path.join(ROOT, "scripts/deploy-function.sh"), *args]
+        if as_role:
+            return self.as_deploy_role(args, env=env)
+        return procs.run(args, env=env, check=False, timeout=TF_TIMEOUT)
+
+    def smoke_stub(self, commit):
+        """The smoke test's settings for a stub URL whose /version reports `commit`."""
+        stub = Stub()
+        self.addCleanup(stub.stop)
+        stub.commit = commit
+        return dict(SMOKE_URL=stub.url, SMOKE_TIMEOUT="3", SMOKE_INTERVAL="1")
 
     def live(self):
         return self.lam.get_alias(FunctionName=NAME, Name="live")["FunctionVersion"]
@@ -173,7 +258,7 @@ class FunctionStack(unittest.TestCase):
     # ---- deploys ----------------------------------------------------------------
     def test_3_deploy_v1(self):
         code, out = self.deploy("--env", "local", "--zip", self.zips["v1"], "--commit", COMMITS["v1"],
-                                stub_commit=COMMITS["v1"])
+                                stub_commit=COMMITS["v1"], as_role=True)
         self.assertEqual(code, 0, out[-4000:])
         self.assertRegex(out, r"\[\d\d:\d\d:\d\d \+ *\d+s\] deploy-function: moving alias live from version 1 to 2")
         self.assertIn("smoke-test: pass", out)
@@ -182,7 +267,7 @@ class FunctionStack(unittest.TestCase):
 
     def test_4_deploy_v2(self):
         code, out = self.deploy("--env", "local", "--zip", self.zips["v2"], "--commit", COMMITS["v2"],
-                                stub_commit=COMMITS["v2"])
+                                stub_commit=COMMITS["v2"], as_role=True)
         self.assertEqual(code, 0, out[-4000:])
         self.assertServes("3", COMMITS["v2"])
         sha = self.lam.get_function_configuration(FunctionName=NAME, Qualifier="live")["CodeSha256"]
@@ -192,7 +277,7 @@ class FunctionStack(unittest.TestCase):
     def test_5_failed_smoke_test_moves_the_alias_back(self):
         # v3 is published, but the URL still answers v2's commit.
         code, out = self.deploy("--env", "local", "--zip", self.zips["v3"], "--commit", COMMITS["v3"],
-                                stub_commit=COMMITS["v2"])
+                                stub_commit=COMMITS["v2"], as_role=True)
         self.assertEqual(code, 1, out[-4000:])
         self.assertIn("FAILED: smoke test of version 4", out)
         self.assertIn("Rolled back: alias `live` is on version `3` again.", out)
@@ -200,12 +285,36 @@ class FunctionStack(unittest.TestCase):
         self.assertNoDrift()
 
     def test_6_explicit_rollback_to_the_previous_version(self):
-        code, out = self.deploy("--env", "local", "--rollback", stub_commit=COMMITS["v1"])
+        code, out = self.deploy("--env", "local", "--rollback", stub_commit=COMMITS["v1"], as_role=True)
         self.assertEqual(code, 0, out[-4000:])
         self.assertIn("moving alias live from version 3 to 2", out)
         self.assertIn(f"/version commit {COMMITS['v1']}", out)
         self.assertServes("2", COMMITS["v1"])
         self.assertNoDrift()
+
+    def test_7_deploy_role_cannot_touch_another_function(self):
+        aws = ["aws", "lambda", "--output", "text", "--region", "us-east-1"]
+        calls = {
+            "lambda:UpdateFunctionCode": ["update-function-code", "--function-name", OTHER, "--zip-file", f"fileb://{self.zips['v2']}"],
+            "lambda:PublishVersion": ["publish-version", "--function-name", OTHER],
+            "lambda:UpdateAlias": ["update-alias", "--function-name", OTHER, "--name", "live", "--function-version", "1"],
+            "lambda:GetAlias": ["get-alias", "--function-name", OTHER, "--name", "live"],
+            f"function:{OTHER}:1": ["get-function-configuration", "--function-name", OTHER, "--qualifier", "1"],
+            # Its own function, but an action deploys never make.
+            "lambda:UpdateFunctionConfiguration": ["update-function-configuration", "--function-name", NAME, "--timeout", "900"],
+        }
+        for denied, call in calls.items():
+            with self.subTest(call=call[0]):
+                code, out = self.as_deploy_role([*aws, *call], env=self.role_env)
+                self.assertNotEqual(code, 0, out)
+                self.assertIn("AccessDeniedException", out)
+                self.assertIn(denied, out)
+        # Nothing changed there; the same credentials still read their own function.
+        self.assertEqual(self.lam.get_alias(FunctionName=OTHER, Name="live")["FunctionVersion"], "1")
+        self.assertEqual(len(self.lam.list_versions_by_function(FunctionName=OTHER)["Versions"]), 2)
+        code, out = self.as_deploy_role([*aws, "get-alias", "--function-name", NAME, "--name", "live",
+                                         "--query", "FunctionVersion"], env=self.role_env)
+        self.assertEqual((code, out.strip().splitlines()[-1]), (0, "2"), out)
 
     def test_7_bad_inputs_change_nothing(self):
         arm = os.path.join(WORK, "arm64.zip")
@@ -243,7 +352,34 @@ class FunctionStack(unittest.TestCase):
         self.assertServes("2", COMMITS["v1"])
         self.assertEqual(len(self.lam.list_versions_by_function(FunctionName=NAME)["Versions"]), 5)  # $LATEST + 1-4
 
-    def test_8_destroy(self):
+    def test_8_pipeline_deploys_the_image_binary_as_the_deploy_role(self):
+        # deploy.yml's function job: scripts/ci/function-from-image.sh, as the role. The
+        # fake docker hands out the image's /server: here /bin/ls (any x86_64 executable
+        # with a CodeSha256 of its own), since no container engine runs here.
+        bin_dir = os.path.join(WORK, "fake-bin")
+        os.makedirs(bin_dir, exist_ok=True)
+        docker = os.path.join(bin_dir, "docker")
+        with open(docker, "w") as f:
+            f.write(FAKE_DOCKER)
+        os.chmod(docker, 0o755)
+        image, commit = f"{IMAGE_URI}@{IMAGE_DIGEST}", "4" * 40
+        env = dict(self.role_env, PATH=f"{bin_dir}:{self.role_env['PATH']}", FAKE_LOG=os.path.join(WORK, "docker.log"),
+                   FAKE_SERVER="/bin/ls", **self.smoke_stub(commit))
+        code, out = self.as_deploy_role([os.path.join(ROOT, "scripts/ci/function-from-image.sh"), "--env", "local",
+                                         "--image", image, "--commit", commit, "--arch", "x86_64"], env=env)
+        self.assertEqual(code, 0, out[-4000:])
+        with open(env["FAKE_LOG"]) as f:
+            self.assertEqual(f.readline().strip(), f"create --platform linux/amd64 {image}")
+        self.assertServes("5", commit)
+        # The live code is /bin/ls as package-function.sh zips it.
+        expected = os.path.join(WORK, "ls.zip")
+        procs.run([os.path.join(ROOT, "scripts/package-function.sh"), "x86_64", "/bin/ls", expected])
+        with open(expected, "rb") as f:
+            sha = base64.b64encode(hashlib.sha256(f.read()).digest()).decode()
+        self.assertEqual(self.lam.get_function_configuration(FunctionName=NAME, Qualifier="live")["CodeSha256"], sha)
+        self.assertNoDrift()
+
+    def test_9_destroy(self):
         self.tf("function", "destroy", "-auto-approve")
         with self.assertRaises(self.lam.exceptions.ResourceNotFoundException):
             self.lam.get_function(FunctionName=NAME)

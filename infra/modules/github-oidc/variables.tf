@@ -158,3 +158,23 @@ variable "image_tag_parameter_arn" {
     error_message = "image_tag_parameter_arn must be an SSM parameter ARN without wildcards."
   }
 }
+
+####  Function deploys (deploy_function.tf)  ####
+
+variable "deploy_function" {
+  description = "The environment's Lambda function (infra/function) that scripts/deploy-function.sh deploys, and that root's state object (read only), e.g. { name = \"hello-dev\", state_key = \"function/dev.tfstate\" }. null: the environment has no function and the deploy role gets no Lambda permission."
+  type = object({
+    name      = string
+    state_key = string
+  })
+  default = null
+
+  validation {
+    condition     = var.deploy_function == null ? true : can(regex("^[A-Za-z0-9_-]{1,64}$", var.deploy_function.name))
+    error_message = "deploy_function.name must be a function name (1-64 letters, digits, hyphens, underscores), not an ARN and without wildcards."
+  }
+  validation {
+    condition     = var.deploy_function == null ? true : can(regex("^[A-Za-z0-9._/-]+\\.tfstate$", var.deploy_function.state_key))
+    error_message = "deploy_function.state_key must be an object key ending in .tfstate, without wildcards."
+  }
+}

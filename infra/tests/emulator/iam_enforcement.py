@@ -8,8 +8,10 @@ moto (5.2.1) can check each request against the caller's policies once
    allows it. `resources_of` derives the ARN(s) AWS authorizes for the calls
    the pipeline makes (ECS services, clusters and task definition families,
    ECR repositories, SSM parameters, scalable targets, IAM roles, policies
-   and OIDC providers). Any other call keeps `*`: it is then matched at action
-   level only (infra/README.md, "Emulator gaps").
+   and OIDC providers, Lambda functions: `function:<name>`, or
+   `function:<name>:<qualifier>` for an action that takes a version or
+   alias). Any other call keeps `*`: it is then matched at action level
+   only (infra/README.md, "Emulator gaps").
 2. it treats an Allow whose condition does not hold as an explicit Deny, and
    supplies no condition keys. `evaluate` implements AWS's evaluation
    (explicit Deny wins, else any Allow, else implicit deny) with the keys
@@ -20,7 +22,10 @@ moto (5.2.1) can check each request against the caller's policies once
    TLS-only policy locked everyone out).
 3. it never checks `iam:PassRole`: a role named in RegisterTaskDefinition,
    CreateFlowLogs or a DB instance's monitoring role is checked here.
-4. it rebuilds the signed query string from the decoded URL, so a value
+4. it signs a body-less Lambda GET/DELETE over its query parameters (or,
+   with none, its headers) as if they were the body, so every such call
+   fails with SignatureDoesNotMatch; the payload of those is empty, as sent.
+   It also rebuilds the signed query string from the decoded URL, so a value
    holding `:` or `/` (Terraform's workspace listing, `ListObjectsV2
    prefix=env:/`) fails with SignatureDoesNotMatch; the query is re-encoded
    as SigV4 does, so that request gets the AccessDenied (or success) AWS
@@ -152,6 +157,28 @@ def _iam(action: str, p: Params, account: str, partition: str) -> list[str]:
     return ["*"]
 
 
+# Lambda actions AWS authorizes against <function>:<qualifier> when the request
+# names a version or alias; every other function action (publishing, alias
+# management, code updates) is authorized against the function's own ARN.
+_LAMBDA_QUALIFIABLE = {
+    "GetFunction", "GetFunctionConfiguration", "GetPolicy", "AddPermission", "RemovePermission",
+    "GetFunctionUrlConfig", "CreateFunctionUrlConfig", "UpdateFunctionUrlConfig", "DeleteFunctionUrlConfig",
+    "DeleteFunction", "GetProvisionedConcurrencyConfig", "PutProvisionedConcurrencyConfig",
+}
+
+
+def _lambda(action: str, p: Params, prefix: str) -> list[str]:
+    # FunctionName: a name, name:qualifier, or a (partial) ARN with or without a qualifier.
+    given = p("FunctionName")
+    if not given:
+        return ["*"]  # ListFunctions and the like: no resource-level permissions
+    name, _, qualifier = given.split(":function:")[-1].partition(":")
+    qualifier = p("Qualifier") or qualifier
+    if qualifier and action in _LAMBDA_QUALIFIABLE:
+        return [f"{prefix}function:{name}:{qualifier}"]
+    return [f"{prefix}function:{name}"]
+
+
 def resources_of(
     service: str,
     action: str,
@@ -173,6 +200,8 @@ def resources_of(
         found = _autoscaling(action, params, prefix, scalable_target_arn)
     elif service == "iam":
         found = _iam(action, params, account, partition)
+    elif service == "lambda":
+        found = _lambda(action, params, prefix)
     else:
         found = ["*"]
     return [r for r in found if r] or ["*"]
@@ -401,6 +430,10 @@ def _authorize(response: Any, iam_request: Any, resource: str) -> None:
             error = JsonRESTError("AccessDeniedException", message)
             error.code = 400
             raise error
+        if service == "lambda":  # REST-JSON: AWS answers 403 AccessDeniedException in JSON
+            error = JsonRESTError("AccessDeniedException", message)
+            error.code = 403
+            raise error
         raise AccessDeniedError(user_arn=iam_request._access_key.arn, action=f"{what} on resource: {on}")
 
     context = condition_context(service, name, getattr(response, "querystring", {}) or {})
@@ -450,11 +483,14 @@ def install() -> None:
             return  # unsigned on AWS too; the trust policy is checked below
         url = urlsplit(self.uri)
         path = url.path + (f"?{url.query}" if url.query else "")
+        data = self.data
+        if not self.raw_body and "/lambda/aws4_request" in self.headers.get("Authorization", ""):
+            data = ""  # see 4. above: Lambda's GET/DELETE carry no body, and were signed so
         iam_request = iam_request_cls(
             account_id=self.current_account,
             method=self.method,
             path=path,
-            data=self.data,
+            data=data,
             body=self.raw_body,
             headers=self.headers,
             action=self._get_action(),

@@ -86,6 +86,19 @@ class ResourceArns(unittest.TestCase):
         )
         self.assertEqual(resources("iam", "CreatePolicy", PolicyName="p"), ["arn:aws:iam::123456789012:policy/p"])
 
+    def test_lambda_function_qualified_only_where_aws_authorizes_the_qualifier(self):
+        fn = "arn:aws:lambda:us-east-1:123456789012:function:hello-dev"
+        self.assertEqual(resources("lambda", "UpdateFunctionCode", FunctionName="hello-dev"), [fn])
+        self.assertEqual(resources("lambda", "PublishVersion", FunctionName=fn), [fn])
+        self.assertEqual(resources("lambda", "ListVersionsByFunction", FunctionName="123456789012:function:hello-dev"), [fn])
+        # Alias management is authorized against the function, not the alias.
+        self.assertEqual(resources("lambda", "UpdateAlias", FunctionName="hello-dev", Name="live"), [fn])
+        self.assertEqual(resources("lambda", "GetFunctionConfiguration", FunctionName="hello-dev", Qualifier="3"), [f"{fn}:3"])
+        self.assertEqual(resources("lambda", "GetFunctionConfiguration", FunctionName="hello-dev"), [fn])
+        self.assertEqual(resources("lambda", "GetFunction", FunctionName=f"{fn}:live"), [f"{fn}:live"])
+        self.assertEqual(resources("lambda", "GetFunctionUrlConfig", FunctionName="hello-dev:live"), [f"{fn}:live"])
+        self.assertEqual(resources("lambda", "ListFunctions"), ["*"])
+
     def test_passed_roles(self):
         self.assertEqual(
             iam.passed_roles("ecs", "RegisterTaskDefinition", params(executionRoleArn="arn:x", taskRoleArn="arn:y")),
@@ -219,11 +232,39 @@ class PatchedServer(unittest.TestCase):
              "Condition": {"StringEquals": {"s3:prefix": "service/dev.tfstate"}}},
         ]}))
         cls.role = role
+        cls.add_lambda_functions(admin, iam_client)
         cls.creds = aws_iam.assume_web_identity(cls.endpoint, REGION, role, "repo:o/r:environment:dev")
         aws_iam.set_enforcement(cls.endpoint, True)
         cls.client = staticmethod(lambda service: boto3.client(
             service, endpoint_url=cls.endpoint, region_name=REGION, aws_access_key_id=cls.creds["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=cls.creds["AWS_SECRET_ACCESS_KEY"], aws_session_token=cls.creds["AWS_SESSION_TOKEN"]))
+
+    @classmethod
+    def add_lambda_functions(cls, admin, iam_client):
+        """Functions `mine` and `other` (live alias on version 1); the role may deploy `mine` only,
+        with the grant the github-oidc module gives: the function and `<function>:*`."""
+        import io
+        import zipfile
+
+        import boto3
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("bootstrap", "#!/bin/sh\n")
+        cls.zip = buf.getvalue()
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        execution = iam_client.create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        lam = boto3.client("lambda", **admin)
+        for name in ("mine", "other"):
+            lam.create_function(FunctionName=name, Runtime="provided.al2023", Role=execution, Handler="bootstrap",
+                                Code={"ZipFile": cls.zip})
+            lam.create_alias(FunctionName=name, Name="live", FunctionVersion=lam.publish_version(FunctionName=name)["Version"])
+        mine = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:mine"
+        iam_client.put_role_policy(RoleName="deploy", PolicyName="function", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": [mine, f"{mine}:*"], "Action": [
+                "lambda:GetAlias", "lambda:GetFunctionConfiguration", "lambda:PublishVersion", "lambda:UpdateAlias",
+                "lambda:UpdateFunctionCode"]}]}))
 
     @classmethod
     def tearDownClass(cls):
@@ -277,6 +318,25 @@ class PatchedServer(unittest.TestCase):
         s3 = self.client("s3")
         self.assertEqual(s3.list_objects_v2(Bucket="state-bucket", Prefix="service/dev.tfstate")["KeyCount"], 0)
         self.assertDenied(lambda: s3.list_objects_v2(Bucket="state-bucket", Prefix="env:/"))
+
+    def test_lambda_deploy_of_its_function_only(self):
+        lam = self.client("lambda")
+        # GETs without a body (moto signed them over their query or headers) and the
+        # qualified ARN of a version (GetFunctionConfiguration --qualifier) pass.
+        self.assertEqual(lam.get_alias(FunctionName="mine", Name="live")["FunctionVersion"], "1")
+        self.assertEqual(lam.get_function_configuration(FunctionName="mine", Qualifier="1")["Version"], "1")
+        lam.update_function_code(FunctionName="mine", ZipFile=self.zip)
+        version = lam.publish_version(FunctionName="mine")["Version"]
+        self.assertEqual(lam.update_alias(FunctionName="mine", Name="live", FunctionVersion=version)["FunctionVersion"], version)
+        # The same calls on another function: AccessDeniedException, as Lambda answers (JSON, 403).
+        for call, action in ((lambda: lam.get_alias(FunctionName="other", Name="live"), "lambda:GetAlias"),
+                             (lambda: lam.update_function_code(FunctionName="other", ZipFile=self.zip), "lambda:UpdateFunctionCode"),
+                             (lambda: lam.update_alias(FunctionName="other", Name="live", FunctionVersion="1"), "lambda:UpdateAlias"),
+                             (lambda: lam.get_function_configuration(FunctionName="other", Qualifier="1"), "function:other:1")):
+            with self.subTest(action=action):
+                self.assertDenied(call, action)
+        # An action the role lacks, on its own function.
+        self.assertDenied(lambda: lam.delete_function(FunctionName="mine"), "lambda:DeleteFunction")
 
     def test_web_identity_refuses_another_subject(self):
         from botocore.exceptions import ClientError
