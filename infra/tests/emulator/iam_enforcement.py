@@ -22,18 +22,16 @@ moto (5.2.1) can check each request against the caller's policies once
    TLS-only policy locked everyone out).
 3. it never checks `iam:PassRole`: a role named in RegisterTaskDefinition,
    CreateFlowLogs or a DB instance's monitoring role is checked here.
-4. it signs a body-less Lambda GET/DELETE over its query parameters (or,
-   with none, its headers) as if they were the body, so every such call
-   fails with SignatureDoesNotMatch; the payload of those is empty, as sent.
-   It also rebuilds the signed query string from the decoded URL, so a value
+4. it rebuilds the signed query string from the decoded URL, so a value
    holding `:` or `/` (Terraform's workspace listing, `ListObjectsV2
    prefix=env:/`) fails with SignatureDoesNotMatch; the query is re-encoded
    as SigV4 does, so that request gets the AccessDenied (or success) AWS
    gives. (Terraform 1.7+ ignores AccessDenied on that listing.) For a
    request without a body it signs its parsed parameters as the payload
-   (for Route 53 those are the headers), so every Route 53 read with a
-   role's credentials failed with SignatureDoesNotMatch; a GET, HEAD or
-   DELETE without a body is checked against the empty body instead.
+   (for Route 53 the headers, for Lambda its query parameters), so every
+   Route 53 read and every body-less Lambda call with a role's credentials
+   failed with SignatureDoesNotMatch; a GET, HEAD or DELETE without a body
+   is checked against the empty body instead.
 5. its S3 action names are not all IAM's: HEAD of a bucket is `s3:ListBucket`
    on AWS, and subresources it does not map (encryption, ownership
    controls, object lock, replication, request payment, public access
@@ -484,8 +482,6 @@ def install() -> None:
         url = urlsplit(self.uri)
         path = url.path + (f"?{url.query}" if url.query else "")
         data = self.data
-        if not self.raw_body and "/lambda/aws4_request" in self.headers.get("Authorization", ""):
-            data = ""  # see 4. above: Lambda's GET/DELETE carry no body, and were signed so
         iam_request = iam_request_cls(
             account_id=self.current_account,
             method=self.method,
