@@ -19,9 +19,11 @@ bool is_probe(std::size_t route) {
   return r == Route::healthz || r == Route::readyz || r == Route::metrics;
 }
 
-// 0 for 2xx ... 3 for 5xx; the service answers nothing below 200.
+// 0 for 2xx ... 3 for 5xx; the service answers nothing below 200. A status
+// outside kStatuses (the metrics' "other", a bug) counts as a server error.
 std::size_t class_index(std::size_t code_index) {
-  const int status = kStatusCodes[code_index];
+  if (code_index >= kStatuses.size()) return 3;
+  const int status = kStatuses[code_index].code;
   return status < 300 ? 0 : status < 400 ? 1 : status < 500 ? 2 : 3;
 }
 
@@ -173,7 +175,7 @@ void append_emf_lines(std::string& out, const EmfSettings& s, const MetricsTotal
   std::array<std::uint64_t, kBins> latency{};
   for (std::size_t r = 0; r < kRouteCount; ++r) {
     if (is_probe(r)) continue;
-    for (std::size_t c = 0; c < kStatusCodes.size(); ++c) {
+    for (std::size_t c = 0; c < kCodeCount; ++c) {
       requests += delta.requests[r][c];
       by_class[class_index(c)] += delta.requests[r][c];
     }
@@ -205,7 +207,7 @@ void append_emf_lines(std::string& out, const EmfSettings& s, const MetricsTotal
 
   for (std::size_t r = 0; r < kRouteCount; ++r) {
     std::array<std::uint64_t, kClasses.size()> counts{};
-    for (std::size_t c = 0; c < kStatusCodes.size(); ++c) counts[class_index(c)] += delta.requests[r][c];
+    for (std::size_t c = 0; c < kCodeCount; ++c) counts[class_index(c)] += delta.requests[r][c];
     for (std::size_t k = 0; k < kClasses.size(); ++k) {
       if (counts[k] == 0) continue;
       auto route_obj = begin_line(line, s);
@@ -228,8 +230,7 @@ std::string EmfReporter::take_locked(time_point now) {
   const MetricsTotals current = metrics_.totals();
   MetricsTotals delta;
   for (std::size_t r = 0; r < kRouteCount; ++r) {
-    for (std::size_t c = 0; c < kStatusCodes.size(); ++c)
-      delta.requests[r][c] = current.requests[r][c] - last_.requests[r][c];
+    for (std::size_t c = 0; c < kCodeCount; ++c) delta.requests[r][c] = current.requests[r][c] - last_.requests[r][c];
     for (std::size_t b = 0; b < kBins; ++b) delta.buckets[r][b] = current.buckets[r][b] - last_.buckets[r][b];
   }
   last_ = current;

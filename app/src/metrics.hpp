@@ -34,7 +34,7 @@ std::int64_t bucket_upper_ns(std::size_t b);
 // Totals since the start, summed over threads and methods: what the EMF
 // reporter (emf.hpp) takes deltas of.
 struct MetricsTotals {
-  std::array<std::array<std::uint64_t, kStatusCodes.size()>, kRouteCount> requests{};  // [route][status code index]
+  std::array<std::array<std::uint64_t, kCodeCount>, kRouteCount> requests{};       // [route][status_index()]
   std::array<std::array<std::uint64_t, kBucketCount + 1>, kRouteCount> buckets{};  // [route][bucket], not cumulative
 };
 

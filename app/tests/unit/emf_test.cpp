@@ -262,12 +262,12 @@ TEST(Emf, EveryRouteAndClassAtOnceStaysWithinTheLimits) {
   const Logger log;
   EmfReporter emf(m, log, kSettings);
   for (std::size_t r = 0; r < kRouteCount; ++r) {
-    for (const int status : kStatusCodes) observe(m, static_cast<Route>(r), status, 1ms);
+    for (const auto& status : kStatuses) observe(m, static_cast<Route>(r), status.code, 1ms);
   }
   const auto lines = parse_checked(emf.take_lines(kNow));
   // The service answers 2xx, 4xx and 5xx: one line per route and class, plus the service line.
   EXPECT_EQ(lines.size(), 1 + kRouteCount * 3);
-  EXPECT_EQ(service_line(lines)->at("Requests"), static_cast<std::int64_t>(3 * kStatusCodes.size()));
+  EXPECT_EQ(service_line(lines)->at("Requests"), static_cast<std::int64_t>(3 * kStatuses.size()));
 }
 
 // A Logger writing to a temporary file, read back after a flush.
