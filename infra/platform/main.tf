@@ -235,4 +235,9 @@ module "github_oidc" {
   task_role_arns          = [module.cluster.task_execution_role_arn, module.cluster.task_role_arn]
   parameter_path          = "/${var.name}/${var.environment}/"
   image_tag_parameter_arn = aws_ssm_parameter.image_tag.arn
+  # A name is a repository of this account and region; an ARN, of another account.
+  promote_source_repository_arns = var.promote_from_ecr_repository == null ? [] : [
+    startswith(var.promote_from_ecr_repository, "arn:") ? var.promote_from_ecr_repository :
+    "arn:${data.aws_partition.current.partition}:ecr:${var.region}:${data.aws_caller_identity.current.account_id}:repository/${var.promote_from_ecr_repository}"
+  ]
 }
