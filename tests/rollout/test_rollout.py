@@ -60,15 +60,22 @@ def state():
         return json.load(f)
 
 
+def by_digest(commit_tag):
+    """How task definitions name the image of `commit_tag`: @<its digest in ECR>."""
+    images = aws("ecr", "describe-images", "--repository-name", Rollout.repo, "--image-ids", f"imageTag={commit_tag}")
+    return "@" + images["imageDetails"][0]["imageDigest"]
+
+
 def steady(count, commit_tag, timeout=STEADY_TIMEOUT):
     """Waits until the last deployment completed and exactly `count` tasks run,
     all healthy, all of image `commit_tag`."""
+    image = by_digest(commit_tag)
     deadline = time.time() + timeout
     while time.time() < deadline:
         now = state()
         tasks = now["tasks"]
         if (now["deployments"] and now["deployments"][-1]["status"] == "COMPLETED" and len(tasks) == count and all(t["state"] == "RUNNING" and t["target_health"] == "healthy" and
-                                        t["image"].endswith(":" + commit_tag) for t in tasks)):
+                                        t["image"].endswith(image) for t in tasks)):
             return tasks
         time.sleep(1)
     raise AssertionError(f"not {count} healthy tasks of {commit_tag} within {timeout}s: {state()['tasks']}")
