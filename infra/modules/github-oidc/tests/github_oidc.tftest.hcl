@@ -144,7 +144,7 @@ run "prod_deploy_role_pulls_read_only_from_dev" {
 
   assert {
     condition = one([for s in jsondecode(aws_iam_role_policy.this["deploy"].policy).Statement : s if s.Sid == "PullPromotionSource"]) == {
-      Sid = "PullPromotionSource", Effect = "Allow", Resource = ["arn:aws:ecr:us-east-1:210987654321:repository/hello-dev"]
+      Sid    = "PullPromotionSource", Effect = "Allow", Resource = ["arn:aws:ecr:us-east-1:210987654321:repository/hello-dev"]
       Action = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
     }
     error_message = "The promotion source must be readable (BatchGetImage, DescribeImages, GetDownloadUrlForLayer), on that repository only."
