@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads the local ECS stand-in's state (ecs_agent.py writes DIR/state.json).
 
-usage: ecs_ctl.py wait DIR TAG [TIMEOUT_S]   wait for the deployment of image TAG:
+usage: ecs_ctl.py wait DIR TAG [TIMEOUT_S]   wait for the deployment of image TAG (or digest):
                                              exit 0 completed, 1 rolled back/failed/timed out
        ecs_ctl.py tasks DIR                  print the tasks as JSON
 scripts/deploy.sh calls `wait` for env local; scripts/up.sh calls `tasks`."""
@@ -30,7 +30,7 @@ def wait(d, tag, timeout):
             print(f"rollout: the local ECS agent has not written {d}/state.json for 30 s (is it running?)",
                   file=sys.stderr)
             return 1
-        deps = [x for x in (s or {}).get("deployments", []) if x["image"].rsplit(":", 1)[-1] == tag]
+        deps = [x for x in (s or {}).get("deployments", []) if x["image"].endswith((":" + tag, "@" + tag))]
         if deps:
             dep = deps[-1]
             tasks = [f"{t['name'].rsplit('-', 1)[-1]}:{t['state'].lower()}" for t in s["tasks"]]

@@ -46,7 +46,10 @@ def container_spec(task_def):
 
 
 def local_image(image, image_name):
-    """ECR URL:tag -> the local image with that tag (the one put-image registered)."""
+    """ECR URL@sha256:... -> the local image with that digest (ecr-register.sh registers
+    the digest podman shows); ECR URL:tag -> the local image with that tag."""
+    if "@" in image:
+        return f"{image_name}@{image.split('@', 1)[1]}"
     return f"{image_name}:{image.rsplit(':', 1)[1]}"
 
 

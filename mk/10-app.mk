@@ -4,7 +4,8 @@ APP_BUILD := $(BUILD_DIR)/app
 APP_NICE := nice -n 10
 APP_SOURCES = $(shell find $(APP_DIR)/src $(APP_DIR)/tests/unit $(APP_DIR)/fuzz -name '*.cpp' -o -name '*.hpp' 2>/dev/null)
 # Version data for the binary (the container build passes its own). The
-# commit is read at every build (app/cmake/version_info.cmake), not here: a
+# commit is read at every build (app/cmake/version_info.cmake runs
+# scripts/git-commit.sh: the full SHA, as images are tagged), not here: a
 # value given at configure time goes stale at the next commit. The empty
 # APP_COMMIT also clears one that an older makefile left in a build's cache.
 APP_VERSION ?= 0.0.0-dev

@@ -1,14 +1,18 @@
 # The delivery pipeline: the deploy entry point and the checks of the GitHub
 # workflows (.github/workflows). See docs/pipeline.md.
 #   workflows  actionlint + the pipeline's own rules over every workflow (fast)
-#   deploy     deploys two tags through scripts/deploy.sh into the AWS emulator
+#   deploy     deploys tags by digest through scripts/deploy.sh into the AWS
+#              emulator, and promotes one from another repository
 TEST_SUITES += workflows deploy
 TEST_SIDE_SUITES += deploy
 
-.PHONY: deploy smoke-test lint-workflows test-workflows test-deploy
+.PHONY: deploy promote smoke-test lint-workflows test-workflows test-deploy
 
-deploy: ## Deploy an image tag: make deploy ENV=dev TAG=<git sha> (scripts/deploy.sh)
-	@scripts/deploy.sh --env "$(ENV)" --tag "$(TAG)"
+deploy: ## Deploy an image tag by digest: make deploy ENV=dev TAG=<git sha> [DIGEST=sha256:...] (scripts/deploy.sh)
+	@scripts/deploy.sh --env "$(ENV)" --tag "$(TAG)" $(if $(DIGEST),--digest "$(DIGEST)")
+
+promote: ## Copy dev's image into an env's repository by digest, no rebuild: make promote ENV=prod TAG=<sha> FROM=<dev repository URL>
+	@scripts/ci/promote-image.sh --env "$(ENV)" --tag "$(TAG)" --from "$(FROM)"
 
 smoke-test: ## Smoke-test a deployment: make smoke-test URL=https://... COMMIT=<git sha>
 	@scripts/smoke-test.sh "$(URL)" "$(COMMIT)"

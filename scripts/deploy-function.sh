@@ -29,11 +29,11 @@ label=deploy-function
 source "$root/scripts/lib/deploy-steps.sh"
 usage="usage: scripts/deploy-function.sh --env ENV (--zip PATH --commit SHA | --rollback)   (ENV: $(known_envs .function.tfvars))"
 
-env="" zip="" commit="" rollback=0 commit_given=0
+parse_env .function.tfvars "$@"
+set -- ${args[@]+"${args[@]}"}
+zip="" commit="" rollback=0 commit_given=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --env) [ "$#" -ge 2 ] || bad_input "--env needs a value"; env=$2; shift 2 ;;
-    --env=*) env=${1#--env=}; shift ;;
     --zip) [ "$#" -ge 2 ] || bad_input "--zip needs a value"; zip=$2; shift 2 ;;
     --zip=*) zip=${1#--zip=}; shift ;;
     --commit) [ "$#" -ge 2 ] || bad_input "--commit needs a value"; commit=$2; commit_given=1; shift 2 ;;
@@ -44,9 +44,6 @@ while [ "$#" -gt 0 ]; do
   esac
 done
 
-[ -n "$env" ] || bad_input "missing --env"
-{ [[ "$env" =~ ^[a-z][a-z0-9-]*$ ]] && [ -f "$root/infra/envs/$env.function.tfvars" ]; } ||
-  bad_input "unknown env '$env': there is no infra/envs/$env.function.tfvars"
 smoke=${SMOKE:-1}
 [[ "$smoke" =~ ^[01]$ ]] || bad_input "SMOKE must be 0 or 1 (got '$smoke')"
 if [ "$rollback" = 1 ]; then

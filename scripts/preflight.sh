@@ -2,13 +2,15 @@
 # Checks, before anything changes, that an env can take a deploy (the model:
 # kayac/ecspresso's `verify`). Read-only; run by scripts/deploy.sh first, or alone:
 #
-#   scripts/preflight.sh --env ENV [--tag TAG]
+#   scripts/preflight.sh --env ENV [--tag TAG] [--digest sha256:HEX]
 #
 #   platform   infra/platform is applied: its outputs, the SSM image-tag parameter,
 #              the ECS cluster
-#   image      TAG (default: the tag deployed last) is in the env's ECR repository
-#              for the task's CPU architecture: an image index must list
-#              linux/<arch>; a single image's config must name <arch>
+#   image      the image is in the env's ECR repository for the task's CPU
+#              architecture: an image index must list linux/<arch>; a single
+#              image's config must name <arch>. The image: TAG, or DIGEST, or
+#              TAG which must point to DIGEST (a promoted image); without
+#              either, the one deployed last (by digest when SSM records it)
 #   roles      the task execution role and the task role exist
 #   secrets    every secret the task definition names exists
 #
@@ -18,23 +20,24 @@
 # Exit: 0 every check passed; 1 at least one failed; 2 bad input.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: scripts/preflight.sh --env ENV [--tag TAG]"
-bad_input() { echo "preflight: $*" >&2; echo "$usage" >&2; exit 2; }
+label=preflight
+# shellcheck source=scripts/lib/deploy-steps.sh
+source "$root/scripts/lib/deploy-steps.sh"
+usage="usage: scripts/preflight.sh --env ENV [--tag TAG] [--digest sha256:HEX]   (ENV: $(known_envs .tfvars))"
 
-env="" tag=""
+parse_env .tfvars "$@"
+set -- ${args[@]+"${args[@]}"}
+tag="" digest=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --env) [ "$#" -ge 2 ] || bad_input "--env needs a value"; env=$2; shift 2 ;;
     --tag) [ "$#" -ge 2 ] || bad_input "--tag needs a value"; tag=$2; shift 2 ;;
-    -h | --help) echo "$usage"; exit 0 ;;
+    --digest) [ "$#" -ge 2 ] || bad_input "--digest needs a value"; digest=$2; shift 2 ;;
     *) bad_input "unknown argument '$1'" ;;
   esac
 done
-[ -n "$env" ] || bad_input "missing --env"
-{ [[ "$env" =~ ^[a-z][a-z0-9-]*$ ]] && [ -f "$root/infra/envs/$env.tfvars" ]; } ||
-  bad_input "unknown env '$env': there is no infra/envs/$env.tfvars"
-[ -z "$tag" ] || [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] ||
+[ -z "$tag" ] || valid_tag "$tag" ||
   bad_input "invalid image tag '$tag': up to 128 of A-Z a-z 0-9 _ . - , not starting with . or -"
+[ -z "$digest" ] || valid_digest "$digest" || bad_input "invalid --digest '$digest': sha256: and 64 lowercase hex digits"
 
 failures=0
 ok() { echo "preflight: ok    $*"; }
@@ -83,17 +86,29 @@ fi
 
 # ---- image ------------------------------------------------------------------
 want=$(case "$arch" in X86_64) echo amd64 ;; *) echo arm64 ;; esac)
-[ -n "$tag" ] || tag=$deployed
-if [ "$tag" = none ]; then
+if [ -z "$tag$digest" ] && [ "$deployed" != none ]; then
+  tag=$(image_ref_tag "$deployed")
+  digest=$(image_ref_digest "$deployed") || digest=""
+  # The digest names the image; the tag may be gone (ECR's lifecycle policy).
+  [ -z "$digest" ] || tag=""
+fi
+if [ -z "$tag$digest" ]; then
   fail "no image tag given and none deployed to $env yet: pass --tag <tag> (scripts/deploy.sh --env $env --tag <git sha>)"
 else
+  # What the messages call the image, and how ECR is asked for it.
+  ref="$repo${tag:+:$tag}${digest:+@$digest}"
+  if [ -n "$tag" ]; then id="imageTag=$tag"; else id="imageDigest=$digest"; fi
   media='application/vnd.oci.image.index.v1+json application/vnd.docker.distribution.manifest.list.v2+json application/vnd.oci.image.manifest.v1+json application/vnd.docker.distribution.manifest.v2+json'
   # shellcheck disable=SC2086  # one media type per word
-  if ! got=$(aws --output json ecr batch-get-image --repository-name "$repo" --image-ids "imageTag=$tag" \
+  if ! got=$(aws --output json ecr batch-get-image --repository-name "$repo" --image-ids "$id" \
     --accepted-media-types $media 2>&1); then
-    fail "cannot read image $repo:$tag from ECR: $got"
-  elif [ "$(jq '.images | length' <<<"$got")" = 0 ]; then
+    fail "cannot read image $ref from ECR: $got"
+  elif [ "$(jq '.images | length' <<<"$got")" = 0 ] && [ -n "$tag" ]; then
     fail "image tag '$tag' not found in ECR repository $repo: build and push it first (the deploy workflow does; by hand: docker buildx build --platform linux/$want --push -t $(out ecr_repository_url):$tag app)"
+  elif [ "$(jq '.images | length' <<<"$got")" = 0 ]; then
+    fail "image digest $digest not found in ECR repository $repo: deploy a tag that exists (scripts/deploy.sh --env $env --tag <git sha>)"
+  elif found=$(jq -r '.images[0].imageId.imageDigest // empty' <<<"$got") && [ -n "$digest" ] && [ -n "$found" ] && [ "$found" != "$digest" ]; then
+    fail "image $repo:$tag is $found, not $digest: the tag points to another image than the one expected (was it pushed again?); deploy by the tag's own digest or copy the expected image again (scripts/ci/promote-image.sh)"
   else
     manifest=$(jq -r '.images[0].imageManifest' <<<"$got")
     type=$(jq -r '.mediaType // empty' <<<"$manifest")
@@ -102,19 +117,19 @@ else
       *index* | *manifest.list*)
         platforms=$(jq -r '[.manifests[]?.platform | select(. != null) | "\(.os)/\(.architecture)"] | unique | join(" ")' <<<"$manifest")
         if [[ " $platforms " == *" linux/$want "* ]]; then
-          ok "image $repo:$tag is an index with linux/$want (task cpu_architecture $arch); platforms: $platforms"
+          ok "image $ref is an index with linux/$want (task cpu_architecture $arch); platforms: $platforms"
         else
-          fail "image $repo:$tag has platforms '${platforms:-none}', not linux/$want which the task runs (cpu_architecture $arch): build for linux/$want (docker buildx build --platform linux/amd64,linux/arm64 ...), or change service.cpu_architecture in infra/envs/$env.tfvars"
+          fail "image $ref has platforms '${platforms:-none}', not linux/$want which the task runs (cpu_architecture $arch): build for linux/$want (docker buildx build --platform linux/amd64,linux/arm64 ...), or change service.cpu_architecture in infra/envs/$env.tfvars"
         fi
         ;;
       *)
         config=$(jq -r '.config.digest // empty' <<<"$manifest")
         if url=$(aws_ ecr get-download-url-for-layer --repository-name "$repo" --layer-digest "$config" --query downloadUrl 2>&1) &&
           image_arch=$(curl --silent --show-error --fail --max-time 20 "$url" | jq -r '.architecture // empty') && [ -n "$image_arch" ]; then
-          if [ "$image_arch" = "$want" ]; then ok "image $repo:$tag is linux/$image_arch (task cpu_architecture $arch)"
-          else fail "image $repo:$tag is built for $image_arch, the task runs $want (cpu_architecture $arch): build for linux/$want, or change service.cpu_architecture in infra/envs/$env.tfvars"; fi
+          if [ "$image_arch" = "$want" ]; then ok "image $ref is linux/$image_arch (task cpu_architecture $arch)"
+          else fail "image $ref is built for $image_arch, the task runs $want (cpu_architecture $arch): build for linux/$want, or change service.cpu_architecture in infra/envs/$env.tfvars"; fi
         else
-          note "image $repo:$tag is in ECR (a single-platform image); its architecture could not be read from its config (${url:0:160}): make sure it is linux/$want"
+          note "image $ref is in ECR (a single-platform image); its architecture could not be read from its config (${url:0:160}): make sure it is linux/$want"
         fi
         ;;
     esac

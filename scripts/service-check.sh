@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Checks that an env's ECS service runs what Terraform last applied:
 #
-#   scripts/service-check.sh ENV [TAG]
+#   scripts/service-check.sh ENV [TAG | sha256:DIGEST | TAG@sha256:DIGEST]
 #
 # The provider's steady-state wait also returns when the deployment circuit
 # breaker has rolled the service back to the previous task definition, so a
 # green `terraform apply` of infra/service proves nothing by itself. This
 # compares the service's task definition with infra/service's output
-# task_definition_arn, checks the primary deployment did not fail, and with
-# TAG that the task definition's image carries that tag. Used by
+# task_definition_arn, checks the primary deployment did not fail, and that
+# the task definition's image is that digest (repository@DIGEST; with a
+# TAG@DIGEST value as the SSM parameter holds it, the digest part), or with
+# TAG alone that it carries that tag. Used by
 # scripts/deploy.sh and scripts/ci/tf-apply.sh.
 # Prints the image the service runs (stdout, one line); errors on stderr.
 # Exit: 0 runs it; 1 does not (the message says what runs instead); 2 bad input.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: scripts/service-check.sh ENV [TAG]"
+usage="usage: scripts/service-check.sh ENV [TAG | sha256:DIGEST | TAG@sha256:DIGEST]"
 { [ "$#" -ge 1 ] && [ "$#" -le 2 ]; } || { echo "service-check: $usage" >&2; exit 2; }
 env=$1 tag=${2:-}
 { [[ "$env" =~ ^[a-z][a-z0-9-]*$ ]] && [ -f "$root/infra/envs/$env.tfvars" ]; } ||
@@ -38,8 +40,16 @@ rollout=$(jq -r '[.services[0].deployments[]? | select(.status == "PRIMARY")][0]
 images=$(aws --region "$region" --output text ecs describe-task-definition --task-definition "$running" \
   --query 'taskDefinition.containerDefinitions[].image' 2>&1) || fail "cannot describe task definition $running: $images"
 image=$(tr '\t' '\n' <<<"$images" | head -n 1)
-if [ -n "$tag" ]; then
-  image=$(tr '\t' '\n' <<<"$images" | grep -m1 -- ":$tag\$" || true)
-  [ -n "$image" ] || fail "service $service runs $running with image(s) $images, none with tag $tag"
-fi
+case "$tag" in
+  "") ;;
+  *sha256:*)
+    digest=sha256:${tag#*sha256:}
+    image=$(tr '\t' '\n' <<<"$images" | grep -m1 -F -- "@$digest" || true)
+    [ -n "$image" ] || fail "service $service runs $running with image(s) $images, none with digest $digest"
+    ;;
+  *)
+    image=$(tr '\t' '\n' <<<"$images" | grep -m1 -- ":$tag\$" || true)
+    [ -n "$image" ] || fail "service $service runs $running with image(s) $images, none with tag $tag"
+    ;;
+esac
 echo "$image"

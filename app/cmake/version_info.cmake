@@ -4,25 +4,20 @@
 # configured at. configure_file rewrites the file only when its text changes:
 # the same commit recompiles nothing, a new one recompiles this one file.
 #
-# In:  SOURCE_DIR, OUTPUT, APP_VERSION, APP_BUILD_TIME, APP_COMMIT (empty: ask
-#      git, with "-dirty" when app/ has changes, as scripts/container/build.sh
-#      tags images; the container build passes its GIT_SHA instead).
+# In:  SOURCE_DIR, OUTPUT, APP_VERSION, APP_BUILD_TIME, APP_COMMIT (empty: the
+#      full git SHA with "-dirty" when app/ has changes, from
+#      scripts/git-commit.sh, which scripts/container/build.sh tags images with;
+#      the container build passes its GIT_SHA instead).
 if(APP_COMMIT STREQUAL "")
+  # scripts/git-commit.sh: the full SHA, as `make image` tags images (absent
+  # from the image's build context, which passes its GIT_SHA instead).
   set(APP_COMMIT "unknown")
-  find_package(Git QUIET)
-  if(GIT_FOUND)
-    execute_process(COMMAND "${GIT_EXECUTABLE}" rev-parse --short=12 HEAD
-                    WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE rc
+  set(helper "${SOURCE_DIR}/../scripts/git-commit.sh")
+  if(EXISTS "${helper}")
+    execute_process(COMMAND "${helper}" RESULT_VARIABLE rc
                     OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
     if(rc EQUAL 0 AND NOT commit STREQUAL "")
       set(APP_COMMIT "${commit}")
-      # --no-optional-locks: a build must never take the index lock from a
-      # commit running at the same time.
-      execute_process(COMMAND "${GIT_EXECUTABLE}" --no-optional-locks status --porcelain -- .
-                      WORKING_DIRECTORY "${SOURCE_DIR}" OUTPUT_VARIABLE changes ERROR_QUIET)
-      if(NOT changes STREQUAL "")
-        set(APP_COMMIT "${commit}-dirty")
-      endif()
     endif()
   endif()
 endif()

@@ -37,6 +37,7 @@ database = {
 create_github_oidc          = true                  # roles prod: plan, infra, deploy (outputs *_role_arn)
 create_github_oidc_provider = false                 # the provider dev created (one per account); true if prod has its own account
 github_repository           = "my-org/hello-server" # change to your repository
+promote_from_ecr_repository = "hello-dev"           # prod deploys the image dev tested, copied from dev's repository (an ARN if dev is another account)
 
 log_retention_days = 90
 alarm_emails       = ["replace-with-your-oncall@example.com"] # placeholder: prod refuses to plan until this is your on-call address(es)

@@ -245,4 +245,9 @@ module "github_oidc" {
   image_tag_parameter_arn = aws_ssm_parameter.image_tag.arn
   # infra/function names its function <name>-<env>, its state function/<env>.tfstate (scripts/tf.sh).
   deploy_function = var.github_deploys_function ? { name = local.prefix, state_key = "function/${var.environment}.tfstate" } : null
+  # A name is a repository of this account and region; an ARN, of another account.
+  promote_source_repository_arns = var.promote_from_ecr_repository == null ? [] : [
+    startswith(var.promote_from_ecr_repository, "arn:") ? var.promote_from_ecr_repository :
+    "arn:${data.aws_partition.current.partition}:ecr:${var.region}:${data.aws_caller_identity.current.account_id}:repository/${var.promote_from_ecr_repository}"
+  ]
 }

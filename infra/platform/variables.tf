@@ -299,6 +299,17 @@ variable "create_github_oidc" {
   nullable    = false
 }
 
+variable "promote_from_ecr_repository" {
+  description = "ECR repository this environment's deploy role may pull from, read-only, to promote images instead of building them (prod: dev's, e.g. \"hello-dev\"): a repository name in this account and region, or a repository ARN in another account (whose repository policy must then allow the role). Null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.promote_from_ecr_repository == null || can(regex("^([a-z0-9][a-z0-9._/-]{1,255}|arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9][a-z0-9._/-]*)$", var.promote_from_ecr_repository))
+    error_message = "promote_from_ecr_repository must be an ECR repository name or repository ARN, without wildcards."
+  }
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the account's GitHub OIDC provider here. An account holds one: exactly one environment per account sets true (the first applied, e.g. dev), the others false (they look it up)."
   type        = bool

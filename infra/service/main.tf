@@ -17,7 +17,9 @@ locals {
 
 ####  Which image  ####
 
-# The tag deployed last, used when no image_tag is given.
+# The image deployed last, used when no image_tag is given. scripts/deploy.sh
+# records TAG@sha256:DIGEST there (a value without '@' is a tag recorded before
+# deploys went by digest; "none" is what infra/platform creates it with).
 data "aws_ssm_parameter" "image_tag" {
   count = var.image_tag == null ? 1 : 0
 
@@ -25,10 +27,15 @@ data "aws_ssm_parameter" "image_tag" {
 }
 
 locals {
-  image_tag = var.image_tag != null ? var.image_tag : nonsensitive(data.aws_ssm_parameter.image_tag[0].value)
+  deployed     = var.image_tag == null ? split("@", nonsensitive(data.aws_ssm_parameter.image_tag[0].value)) : []
+  image_tag    = var.image_tag != null ? var.image_tag : local.deployed[0]
+  want_digest  = var.image_tag != null ? var.image_digest : (length(local.deployed) > 1 ? local.deployed[1] : null)
+  image_digest = data.aws_ecr_image.this.image_digest
 }
 
-# Fails the plan, with a clear message, when the tag is not in the repository.
+# The tag's image in the repository: fails the plan, with a clear message, when
+# the tag is missing, or when it points to another digest than the one
+# expected (a deploy's -var image_digest, or the one recorded in SSM).
 data "aws_ecr_image" "this" {
   repository_name = local.p.ecr_repository_name
   image_tag       = local.image_tag
@@ -38,6 +45,10 @@ data "aws_ecr_image" "this" {
       condition     = local.image_tag != "none"
       error_message = "No image was ever deployed to ${var.environment}: pass -var image_tag=<tag> (scripts/deploy.sh --env ${var.environment} --tag <tag>)."
     }
+    postcondition {
+      condition     = local.want_digest == null || self.image_digest == local.want_digest
+      error_message = "Image ${local.p.ecr_repository_name}:${local.image_tag} is ${self.image_digest}, not ${coalesce(local.want_digest, "-")} which was deployed: the tag was pushed again. Deploy by digest again (scripts/deploy.sh --env ${var.environment} --tag <tag>)."
+    }
   }
 }
 
@@ -46,13 +57,15 @@ data "aws_ecr_image" "this" {
 module "service" {
   source = "../modules/ecs-service"
 
-  name                    = local.p.service_name
-  tags                    = local.p.tags
-  cluster_name            = local.p.cluster_name
-  cluster_arn             = local.p.cluster_arn
-  private_subnet_ids      = local.p.private_subnet_ids
-  security_group_ids      = local.p.security_group_ids
-  image                   = "${local.p.ecr_repository_url}:${local.image_tag}"
+  name               = local.p.service_name
+  tags               = local.p.tags
+  cluster_name       = local.p.cluster_name
+  cluster_arn        = local.p.cluster_arn
+  private_subnet_ids = local.p.private_subnet_ids
+  security_group_ids = local.p.security_group_ids
+  # By digest: what runs is exactly the image that was tested, whatever
+  # happens to the tag later. The tag stays recorded in SSM and the outputs.
+  image                   = "${local.p.ecr_repository_url}@${local.image_digest}"
   container_name          = local.p.container_name
   container_port          = local.p.container_port
   cpu                     = local.s.cpu

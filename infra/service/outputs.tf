@@ -19,7 +19,7 @@ output "task_definition_family" {
 }
 
 output "image" {
-  description = "Image the service runs."
+  description = "Image the service runs, by digest (repository@sha256:...)."
   value       = module.service.image
 }
 
@@ -29,8 +29,8 @@ output "image_tag" {
 }
 
 output "image_digest" {
-  description = "Digest of that image in ECR."
-  value       = data.aws_ecr_image.this.image_digest
+  description = "Digest of that image in ECR (the task definition names it)."
+  value       = local.image_digest
 }
 
 output "container_name" {

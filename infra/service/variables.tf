@@ -38,3 +38,18 @@ variable "image_tag" {
     error_message = "image_tag must be a valid image tag: letters, digits, _ . - (at most 128, not starting with . or -)."
   }
 }
+
+variable "image_digest" {
+  description = "Digest (sha256:...) that image_tag must point to: a deploy passes the digest it tested or promoted. Null: whatever image_tag points to. Without image_tag, the digest recorded in the SSM parameter is checked instead."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.image_digest == null || can(regex("^sha256:[a-f0-9]{64}$", var.image_digest))
+    error_message = "image_digest must be sha256: and 64 lowercase hex digits."
+  }
+  validation {
+    condition     = var.image_digest == null || var.image_tag != null
+    error_message = "image_digest needs image_tag (the tag it is recorded under)."
+  }
+}

@@ -205,7 +205,10 @@ class EmulatorStack(unittest.TestCase):
         self.assertEqual(td["networkMode"], "awsvpc")
         self.assertEqual(td["requiresCompatibilities"], ["FARGATE"])
         c = td["containerDefinitions"][0]
-        self.assertTrue(c["image"].endswith(f":{TAG}"))
+        # By digest: the one the tag points to (infra/service).
+        digest = self.client("ecr").describe_images(repositoryName=self.outputs["ecr_repository_name"],
+                                                    imageIds=[{"imageTag": TAG}])["imageDetails"][0]["imageDigest"]
+        self.assertEqual(c["image"], f"{self.outputs['ecr_repository_url']}@{digest}")
         self.assertTrue(c["readonlyRootFilesystem"])
         self.assertEqual(c["user"], "65532:65532")
         self.assertFalse(c.get("privileged", False))

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints the image tag deployed last to ENV (the platform's SSM parameter), or
+# Prints the image deployed last to ENV (the platform's SSM parameter:
+# TAG@sha256:DIGEST, a TAG alone from before deploys went by digest), or
 # `none` before the first deploy: infra/service cannot be planned or applied
 # without an image, so the infra workflow skips it until deploy.yml ran once.
 #   scripts/ci/deployed-tag.sh ENV

@@ -30,7 +30,7 @@ if [ "$tag" = none ]; then
 fi
 
 start=$(date +%s)
-step "infra/service ($env), deployed image tag $tag"
+step "infra/service ($env), deployed image $tag"
 "$root/scripts/tf.sh" service "$env" apply -auto-approve -input=false -no-color ||
   failed "infra/service: **apply failed** after $(($(date +%s) - start)) s (see the job log)"
 image=$("$root/scripts/service-check.sh" "$env" "$tag") ||

@@ -29,12 +29,11 @@ if ! [[ $platform =~ ^linux/(amd64|arm64)(,linux/(amd64|arm64))?$ ]]; then
   exit 2
 fi
 
-commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+# The same commit string `make build` bakes in (scripts/git-commit.sh).
+commit=$(scripts/git-commit.sh)
 dirty=""
-if [ "$commit" != unknown ] && [ -n "$(git status --porcelain -- app 2>/dev/null)" ]; then
-  dirty="-dirty"
-fi
-GIT_SHA=${GIT_SHA:-$commit$dirty}
+[[ "$commit" != *-dirty ]] || dirty="-dirty"
+GIT_SHA=${GIT_SHA:-$commit}
 IMAGE_TAG=${IMAGE_TAG:-$GIT_SHA}
 EXTRA_TAGS=${EXTRA_TAGS-dev}
 if [ -z "${VERSION:-}" ]; then

@@ -4,9 +4,13 @@ One emulator in its own folder (build/pipeline/deploy-test), Terraform's
 working dirs beside it: bootstrap + platform applied, fake image manifests
 pushed to the emulated ECR, then scripts/deploy.sh deploys tag A, then B
 (smoke-tested against a stub serving B), then C whose smoke test fails and
-is rolled back to B. After each: what the service runs, the SSM parameter,
-and `terraform plan -detailed-exitcode` (no drift). Bad inputs change
-nothing. The tests run in order (numbered); the last destroys everything,
+is rolled back to B. After each: the task definition names the image by
+digest (repository@sha256:...), the SSM parameter holds TAG@DIGEST, and
+`terraform plan -detailed-exitcode` shows no drift. An infrastructure apply
+run between a deploy's apply and its smoke test keeps the new image. Then an
+image is promoted from another repository (standing for dev's) by digest,
+with a fake `docker` that records what it is asked (moto has no registry
+API). Bad inputs change nothing. The tests run in order (numbered); the last destroys everything,
 and the emulator is stopped whatever happens."""
 import hashlib
 import json
@@ -29,6 +33,7 @@ WORK = ROOT / "build" / "pipeline" / "deploy-test"
 TAG_A = "a" * 40
 TAG_B = "b" * 40
 TAG_C = "c" * 40
+TAG_P = "0123456789abcdef" * 2 + "01234567"  # promoted from another repository
 TF_TIMEOUT = 900
 
 
@@ -104,8 +109,15 @@ class DeployPath(unittest.TestCase):
             "schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
             "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2, "digest": config},
             "layers": []})
-        cls.aws("ecr", "put-image", "--repository-name", cls.outputs["ecr_repository_name"], "--image-tag", tag,
-                "--image-manifest", manifest)
+        cls.put_image(cls.outputs["ecr_repository_name"], tag, manifest)
+
+    @classmethod
+    def put_image(cls, repo, tag, manifest):
+        """put-image with the digest ECR gives it: sha256 of the manifest's bytes. moto derives its own from
+        the layer digests (the same for every manifest without layers; a random one of 101 for an index)."""
+        digest = "sha256:" + hashlib.sha256(manifest.encode()).hexdigest()
+        cls.aws("ecr", "put-image", "--repository-name", repo, "--image-tag", tag, "--image-manifest", manifest,
+                "--image-digest", digest)
 
     def deploy(self, *args, **extra_env):
         env = {**self.env, **extra_env}
@@ -133,8 +145,17 @@ class DeployPath(unittest.TestCase):
     def parameter(self):
         return self.aws("ssm", "get-parameter", "--name", self.outputs["image_tag_parameter_name"])["Parameter"]["Value"]
 
-    def image_tag(self):
-        return self.task_definition()["containerDefinitions"][0]["image"].rsplit(":", 1)[1]
+    def image(self):
+        return self.task_definition()["containerDefinitions"][0]["image"]
+
+    @classmethod
+    def digest(cls, tag, repo=None):
+        return cls.aws("ecr", "describe-images", "--repository-name", repo or cls.outputs["ecr_repository_name"],
+                       "--image-ids", f"imageTag={tag}")["imageDetails"][0]["imageDigest"]
+
+    def record(self, tag):
+        """What the SSM parameter holds after a deploy of TAG: TAG@DIGEST."""
+        return f"{tag}@{self.digest(tag)}"
 
     def assertNoDrift(self):
         for stack in ("service", "platform"):
@@ -143,12 +164,35 @@ class DeployPath(unittest.TestCase):
                                               f"\n{r.stderr[-2000:]}")
 
     def assertServing(self, tag):
-        self.assertEqual(self.image_tag(), tag)
-        self.assertEqual(self.parameter(), tag)
+        """By digest in the task definition; tag and digest in SSM."""
+        self.assertEqual(self.image(), f"{self.outputs['ecr_repository_url']}@{self.digest(tag)}")
+        self.assertEqual(self.parameter(), self.record(tag))
 
     def assertUnchanged(self, r, before):
         self.assertEqual(self.service()["taskDefinition"], before, r.stdout)
-        self.assertEqual(self.parameter(), TAG_B)
+        self.assertEqual(self.parameter(), self.record(TAG_B))
+
+    def fake_terraform(self, folder, race=False):
+        """terraform on PATH that logs the SSM parameter at each deploy apply of infra/service (one with
+        -var image_tag=...), and with race=True then runs what infra.yml would at that moment: an apply of
+        infra/service without image_tag (it reads the image from SSM). Returns the log's path."""
+        real = shutil.which("terraform", path=self.env.get("PATH"))
+        log = Path(folder, "ssm-at-apply.log")
+        Path(folder, "terraform").write_text(f"""#!/bin/bash
+if [ "$1" = -chdir={ROOT}/infra/service ] && [ "$2" = apply ] && [[ " $* " == *" image_tag="* ]]; then
+  aws ssm get-parameter --name {self.outputs['image_tag_parameter_name']} --query Parameter.Value \
+    --output text >>"{log}"
+  "{real}" "$@" || exit $?
+  if [ "{int(race)}" = 1 ]; then
+    PATH="${{PATH#{folder}:}}" "{ROOT}/scripts/tf.sh" service local apply -auto-approve -input=false -no-color \
+      >"{folder}/infra-apply.log" 2>&1 || {{ echo "the racing infra apply failed" >&2; exit 1; }}
+  fi
+  exit 0
+fi
+exec "{real}" "$@"
+""")
+        os.chmod(Path(folder, "terraform"), 0o755)
+        return log
 
     def ci_script(self, *args, **extra):
         """A script of scripts/ci (what the workflows run) against this env."""
@@ -181,12 +225,21 @@ class DeployPath(unittest.TestCase):
         stub = Stub()
         self.addCleanup(stub.stop)
         stub.commit = TAG_B
+        fake = tempfile.TemporaryDirectory()
+        self.addCleanup(fake.cleanup)
+        # infra.yml applies infra/service right after this deploy's apply, before its smoke test:
+        # the image in SSM must already be B's, or that apply puts A back and the deploy fails.
+        log = self.fake_terraform(fake.name, race=True)
         with tempfile.NamedTemporaryFile("r") as summary, tempfile.NamedTemporaryFile("r") as outputs:
             r = self.deploy("--env", "local", "--tag", TAG_B, SMOKE="1", SMOKE_URL=stub.url, SMOKE_TIMEOUT="10",
-                            GITHUB_STEP_SUMMARY=summary.name, GITHUB_OUTPUT=outputs.name)
+                            GITHUB_STEP_SUMMARY=summary.name, GITHUB_OUTPUT=outputs.name,
+                            PATH=f"{fake.name}:{self.env['PATH']}")
             self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
             self.assertIn("deployed", summary.read())
-            self.assertIn("deployed=true", outputs.read())
+            self.assertIn(f"deployed=true\nimage={self.outputs['ecr_repository_url']}@{self.digest(TAG_B)}\n"
+                          f"image_digest={self.digest(TAG_B)}", outputs.read())
+        self.assertEqual(log.read_text().split(), [self.record(TAG_B)], "SSM must hold B before B's apply")
+        self.assertIn("No changes.", Path(fake.name, "infra-apply.log").read_text())
         self.assertIn(f"previous tag (SSM {self.outputs['image_tag_parameter_name']}): {TAG_A}", r.stdout)
         self.assertIn("smoke-test: pass", r.stdout)
         # One line per step, each with its time.
@@ -194,9 +247,10 @@ class DeployPath(unittest.TestCase):
         self.assertServing(TAG_B)
 
     def test_3_B_keeps_every_setting_terraform_gave_it(self):
+        self.assertEqual(len({self.digest(t) for t in (TAG_A, TAG_B, TAG_C)}), 3, "A, B and C must differ")
         td = self.task_definition()
         c = td["containerDefinitions"][0]
-        self.assertEqual(c["image"], f"{self.outputs['ecr_repository_url']}:{TAG_B}")
+        self.assertEqual(c["image"], f"{self.outputs['ecr_repository_url']}@{self.digest(TAG_B)}")
         self.assertTrue(c["readonlyRootFilesystem"])
         self.assertIn("--healthcheck", " ".join(c["healthCheck"]["command"]))
         self.assertEqual(c["logConfiguration"]["logDriver"], "awslogs")
@@ -207,7 +261,7 @@ class DeployPath(unittest.TestCase):
         self.assertEqual(td["taskRoleArn"], self.outputs["task_role_arn"])
         # A's revision and B's differ in the image only.
         first = self.task_definition(f"{td['family']}:1")  # A: the first revision in a fresh emulator
-        self.assertTrue(first["containerDefinitions"][0]["image"].endswith(":" + TAG_A))
+        self.assertTrue(first["containerDefinitions"][0]["image"].endswith("@" + self.digest(TAG_A)))
         # The previous revision stays registered: it is the rollback target.
         self.assertEqual(first["status"], "ACTIVE", "deploying B deregistered A's task definition")
         strip = ("taskDefinitionArn", "revision", "registeredAt", "registeredBy", "status", "deregisteredAt")
@@ -237,14 +291,14 @@ class DeployPath(unittest.TestCase):
                 self.assertNotIn("applying infra/service", r.stdout)
                 self.assertUnchanged(r, before)
 
-    def push_index(self, tag, *archs):
+    def push_index(self, tag, *archs, repo=None):
         """An OCI image index listing linux/<arch> images (what a multi-arch build pushes)."""
         manifests = [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 2,
                       "digest": "sha256:" + hashlib.sha256(f"{tag}-{a}".encode()).hexdigest(),
                       "platform": {"os": "linux", "architecture": a}} for a in archs]
-        self.aws("ecr", "put-image", "--repository-name", self.outputs["ecr_repository_name"], "--image-tag", tag,
-                 "--image-manifest", json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-                                                 "manifests": manifests}))
+        self.put_image(repo or self.outputs["ecr_repository_name"], tag,
+                       json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                                   "manifests": manifests}))
 
     def preflight(self, *args, **extra_env):
         return subprocess.run([str(ROOT / "scripts/preflight.sh"), *args], cwd=ROOT, capture_output=True, text=True,
@@ -259,10 +313,27 @@ class DeployPath(unittest.TestCase):
         self.assertIn("is an index with linux/amd64", r.stdout)
         self.assertIn("role hello-local-task-execution exists", r.stdout.replace("ok    ", ""))
         self.assertIn("env local is ready", r.stdout)
-        # Without --tag: the tag deployed last (B, a single-platform manifest here).
+        # By digest (what a promotion deploys): the index the digest names, and a tag must point to it.
+        index = self.digest("multi-arch")
+        for args in (["--digest", index], ["--tag", "multi-arch", "--digest", index]):
+            r = self.preflight("--env", "local", *args)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn(f"@{index} is an index with linux/amd64", r.stdout)
+        r = self.preflight("--env", "local", "--tag", "multi-arch", "--digest", self.digest("arm64-only"))
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"image {self.outputs['ecr_repository_name']}:multi-arch is {index}, not "
+                      f"{self.digest('arm64-only')}", r.stderr)
+        r = self.preflight("--env", "local", "--digest", self.digest("arm64-only"))
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("not linux/amd64 which the task runs", r.stderr)
+        r = self.preflight("--env", "local", "--digest", "sha256:" + "9" * 64)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"image digest sha256:{'9' * 64} not found in ECR repository", r.stderr)
+        # Without --tag: the image deployed last (B by its digest, a single-platform manifest here).
         r = self.preflight("--env", "local")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn(f"deployed tag: {TAG_B}", r.stdout)
+        self.assertIn(f"deployed tag: {self.record(TAG_B)}", r.stdout)
+        self.assertIn(f"image {self.outputs['ecr_repository_name']}@{self.digest(TAG_B)} ", r.stdout)
 
         r = self.preflight("--env", "local", "--tag", "arm64-only")
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
@@ -298,10 +369,18 @@ class DeployPath(unittest.TestCase):
         stub = Stub()  # still serving B: C never became healthy behind the ALB
         self.addCleanup(stub.stop)
         stub.commit = TAG_B
+        fake = tempfile.TemporaryDirectory()
+        self.addCleanup(fake.cleanup)
+        log = self.fake_terraform(fake.name)
         with tempfile.NamedTemporaryFile("r") as summary:
             r = self.deploy("--env", "local", "--tag", TAG_C, SMOKE="1", SMOKE_URL=stub.url, SMOKE_TIMEOUT="2",
-                            SMOKE_INTERVAL="1", GITHUB_STEP_SUMMARY=summary.name)
+                            SMOKE_INTERVAL="1", GITHUB_STEP_SUMMARY=summary.name,
+                            PATH=f"{fake.name}:{self.env['PATH']}")
             text = summary.read()
+        # C is in SSM before C's apply; B is back in SSM before the rollback's apply (an infrastructure
+        # apply in between keeps what is about to serve).
+        self.assertEqual(log.read_text().split(), [self.record(TAG_C), self.record(TAG_B)])
+        self.assertIn(f"The SSM parameter holds `{self.record(TAG_B)}` again.", text)
         self.assertEqual(r.returncode, 1, r.stdout[-4000:] + r.stderr[-2000:])
         self.assertIn("smoke test against", r.stderr)
         self.assertIn(f"rolling back: terraform apply of infra/service with the previous tag {TAG_B}", r.stdout)
@@ -320,7 +399,13 @@ class DeployPath(unittest.TestCase):
         with tempfile.NamedTemporaryFile("r") as summary:
             r = script("deploy-failed-early.sh", "local", "e" * 40, GITHUB_STEP_SUMMARY=summary.name)
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertIn(f"`{TAG_B}` (SSM {self.outputs['image_tag_parameter_name']}) is still serving", summary.read())
+            self.assertIn(f"`{self.record(TAG_B)}` (SSM {self.outputs['image_tag_parameter_name']}) is still serving",
+                          summary.read())
+        # A rollback or a prod deploy names an image that must exist: it builds nothing.
+        r = script("image-target.sh", "local", "e" * 40, "existing")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("this commit was never built there", r.stderr)
+        self.assertIn(f"digest={self.digest(TAG_B)}", script("image-target.sh", "local", TAG_B, "existing").stdout)
         # infra.yml on a pull request: both plans in the summary, no changes.
         with tempfile.NamedTemporaryFile("r") as summary:
             r = script("tf-plan.sh", "local", GITHUB_STEP_SUMMARY=summary.name)
@@ -334,7 +419,7 @@ class DeployPath(unittest.TestCase):
             text = summary.read()
         self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
         self.assertIn("- infra/service: applied", text)
-        self.assertIn(f"service runs `{self.outputs['ecr_repository_url']}:{TAG_B}`", text)
+        self.assertIn(f"service runs `{self.outputs['ecr_repository_url']}@{self.digest(TAG_B)}`", text)
         self.assertServing(TAG_B)
 
     def test_8b_infra_apply_fails_when_the_circuit_breaker_rolled_back(self):
@@ -365,6 +450,102 @@ exit $rc
         r = self.tf("service", "apply", "-auto-approve", "-input=false", "-no-color")
         self.assertEqual(r.returncode, 0, r.stdout[-3000:])
         self.assertServing(TAG_B)
+
+    def fake_docker(self, folder):
+        """docker on PATH that logs its arguments; `buildx imagetools create --tag DST SRC@DIGEST` copies the
+        manifest through the ECR API (the emulator has no registry API: on AWS, imagetools copies the index,
+        its manifests and blobs, which PutImage alone cannot). `build` and anything else fail."""
+        log = Path(folder, "docker.log")
+        media = ("application/vnd.oci.image.index.v1+json application/vnd.docker.distribution.manifest.list.v2+json "
+                 "application/vnd.oci.image.manifest.v1+json application/vnd.docker.distribution.manifest.v2+json")
+        Path(folder, "docker").write_text(f"""#!/bin/bash
+set -euo pipefail
+echo "$*" >>"{log}"
+case "$1 ${{2:-}} ${{3:-}}" in
+  "login --username AWS") cat >/dev/null ;;
+  "buildx imagetools create")
+    [ "$4" = --tag ] || exit 2
+    dst=$5 src=$6
+    src_repo=${{src%@*}} dst_repo=${{dst%:*}}
+    manifest=$(aws --output json ecr batch-get-image --repository-name "${{src_repo#*/}}" \
+      --image-ids "imageDigest=${{src#*@}}" --accepted-media-types {media} | jq -r '.images[0].imageManifest')
+    # A registry copy keeps the manifest's bytes, so its digest (moto would derive another one).
+    aws ecr put-image --repository-name "${{dst_repo#*/}}" --image-tag "${{dst##*:}}" \
+      --image-manifest "$manifest" --image-digest "${{src#*@}}" >/dev/null ;;
+  *) echo "fake docker: unexpected: $*" >&2; exit 1 ;;
+esac
+""")
+        os.chmod(Path(folder, "docker"), 0o755)
+        return log
+
+    def test_8c_promote_by_digest_no_rebuild(self):
+        """dev -> this env: the same index digest, copied at registry level, deployed by digest; a commit the
+        source never had fails before anything is written."""
+        source = self.aws("ecr", "create-repository", "--repository-name", "hello-dev-source")["repository"]
+        self.push_index(TAG_P, "amd64", "arm64", repo="hello-dev-source")
+        dev_digest = self.digest(TAG_P, repo="hello-dev-source")
+        fake = tempfile.TemporaryDirectory()
+        self.addCleanup(fake.cleanup)
+        log = self.fake_docker(fake.name)
+        path = f"{fake.name}:{self.env['PATH']}"
+        dst = self.outputs["ecr_repository_url"]
+        before = self.service()["taskDefinition"]
+
+        def promote(*args):
+            return self.ci_script("promote-image.sh", "--env", "local", *args, PATH=path)
+
+        def images():
+            return sorted(i.get("imageTag", "") for i in self.aws(
+                "ecr", "list-images", "--repository-name", self.outputs["ecr_repository_name"])["imageIds"])
+        images_before = images()
+
+        def docker_calls():
+            return log.read_text().splitlines() if log.exists() else []
+
+        # Never built in the source: fails before any write (no login, no copy, no tag, no deploy).
+        for args, message in (
+                (["--tag", "f" * 40, "--from", source["repositoryUri"]], "it was never built there"),
+                (["--tag", TAG_P, "--from", f"{source['repositoryUri']}@sha256:{'0' * 64}"], "which was expected")):
+            with self.subTest(args=args):
+                r = promote(*args)
+                self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+                self.assertIn(message, r.stderr)
+                self.assertIn("nothing was changed in local", r.stderr)
+                self.assertEqual(docker_calls(), [])
+                self.assertEqual(images(), images_before)
+                self.assertUnchanged(r, before)
+        self.assertNotIn(TAG_P, images())
+
+        with tempfile.NamedTemporaryFile("r") as outputs:
+            r = self.ci_script("promote-image.sh", "--env", "local", "--tag", TAG_P, "--from",
+                               f"{source['repositoryUri']}@{dev_digest}", PATH=path, GITHUB_OUTPUT=outputs.name)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertEqual(outputs.read(), f"image={dst}:{TAG_P}\ndigest={dev_digest}\ncopied=true\n")
+        # One registry-level copy by digest, no build.
+        host = dst.split("/")[0]
+        self.assertEqual(docker_calls(), [f"login --username AWS --password-stdin {host}",
+                                          f"buildx imagetools create --tag {dst}:{TAG_P} "
+                                          f"{source['repositoryUri']}@{dev_digest}"])
+        self.assertEqual(self.digest(TAG_P), dev_digest)
+        # Again: already there, nothing copied.
+        r = promote("--tag", TAG_P, "--from", source["repositoryUri"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("copied=false", r.stdout)
+        self.assertEqual(len(docker_calls()), 2)
+
+        r = self.deploy("--env", "local", "--tag", TAG_P, "--digest", dev_digest)
+        self.assertEqual(r.returncode, 0, r.stdout[-4000:] + r.stderr[-2000:])
+        self.assertEqual(self.image(), f"{dst}@{dev_digest}", "the task definition must name dev's digest")
+        self.assertEqual(self.parameter(), f"{TAG_P}@{dev_digest}")
+        self.assertNoDrift()
+        # A digest the tag does not point to is refused before any change.
+        before = self.service()["taskDefinition"]
+        r = self.deploy("--env", "local", "--tag", TAG_B, "--digest", dev_digest)
+        self.assertEqual(r.returncode, 1, r.stdout[-2000:] + r.stderr[-2000:])
+        self.assertIn(f"is {self.digest(TAG_B)}, not {dev_digest}", r.stderr)
+        self.assertNotIn("applying infra/service", r.stdout)
+        self.assertEqual(self.service()["taskDefinition"], before)
+        self.assertEqual(self.parameter(), f"{TAG_P}@{dev_digest}")
 
     def test_9_destroy(self):
         for stack in ("service", "platform"):

@@ -64,6 +64,11 @@ class DeployInput(unittest.TestCase):
         self.assertBadInput(["--tag", "abc"], "missing --env")
         self.assertBadInput(["--env", known_env(), "--tag", "abc", "--force"], "unknown argument '--force'")
 
+    def test_invalid_digest(self):
+        for digest in ("sha256:abc", "md5:" + "a" * 64, "sha256:" + "A" * 64, ""):
+            with self.subTest(digest=digest):
+                self.assertBadInput(["--env", known_env(), "--tag", "abc", "--digest", digest], "invalid --digest")
+
     def test_bad_smoke_setting(self):
         r = run("scripts/deploy.sh", "--env", known_env(), "--tag", "abc", env={**NO_AWS, "SMOKE": "no"})
         self.assertEqual(r.returncode, 2)
@@ -80,6 +85,11 @@ class DeployInput(unittest.TestCase):
         self.assertIn("unknown env 'staging'", r.stderr)
         r = run("make", "--no-print-directory", "deploy", f"ENV={known_env()}")
         self.assertIn("empty --tag", r.stderr)
+        r = run("make", "--no-print-directory", "deploy", f"ENV={known_env()}", "TAG=abc", "DIGEST=sha256:x")
+        self.assertIn("invalid --digest 'sha256:x'", r.stderr)
+        r = run("make", "--no-print-directory", "promote", f"ENV={known_env()}", "TAG=abc", "FROM=docker.io/x")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--from 'docker.io/x' is not an ECR repository URL", r.stderr)
 
 
 class SmokeInput(unittest.TestCase):
@@ -112,6 +122,51 @@ class CiScriptInput(unittest.TestCase):
                 r = run(script)
                 self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
                 self.assertIn("usage:", r.stderr)
+
+    def test_promote_image_bad_input(self):
+        src = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-dev"
+        cases = [
+            (["--tag", "abc", "--from", src], "missing --env"),
+            (["--env", "staging", "--tag", "abc", "--from", src], "unknown env 'staging'"),
+            (["--env", known_env(), "--from", src], "missing --tag"),
+            (["--env", known_env(), "--tag", "a:b", "--from", src], "invalid image tag 'a:b'"),
+            (["--env", known_env(), "--tag", "abc"], "missing --from"),
+            (["--env", known_env(), "--tag", "abc", "--from", "docker.io/library/hello"], "is not an ECR repository URL"),
+            (["--env", known_env(), "--tag", "abc", "--from", src + "@sha256:abc"], "invalid digest in --from"),
+            (["--env", known_env(), "--tag", "abc", "--from", src, "--force"], "unknown argument '--force'"),
+        ]
+        for args, fragment in cases:
+            with self.subTest(args=args):
+                r = run("scripts/ci/promote-image.sh", *args)
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertIn(fragment, r.stderr)
+                self.assertIn("usage: scripts/ci/promote-image.sh", r.stderr)
+                self.assertNotIn("promoting", r.stdout)
+
+    def test_image_target_bad_mode(self):
+        r = run("scripts/ci/image-target.sh", known_env(), "abc", "rebuild")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("MODE must be build or existing", r.stderr)
+
+
+class SharedDeploySteps(unittest.TestCase):
+    """The deploy scripts share scripts/lib/deploy-steps.sh: one --env parser, one step/bad-input helper."""
+    SCRIPTS = {"scripts/deploy.sh": ".tfvars", "scripts/preflight.sh": ".tfvars",
+               "scripts/deploy-function.sh": ".function.tfvars", "scripts/ci/promote-image.sh": ".tfvars"}
+
+    def test_one_env_parser(self):
+        for script, suffix in self.SCRIPTS.items():
+            with self.subTest(script=script):
+                text = (ROOT / script).read_text()
+                self.assertTrue(f"parse_env {suffix} " in text, f"{script} does not call parse_env")
+                for own in ("--env)", "step() {", "bad_input() {", "elapsed() {"):
+                    self.assertFalse(own in text, f"{script} defines its own {own!r}")
+                for args, fragment in ((["--env"], "--env needs a value"), (["--env=../x"], "unknown env '../x'"),
+                                       ([], "missing --env")):
+                    r = run(script, *args)
+                    self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                    self.assertIn(fragment, r.stderr)
+                    self.assertIn(f"usage: {script}", r.stderr)
 
 
 if __name__ == "__main__":

@@ -387,39 +387,59 @@ class Shape(unittest.TestCase):
         env = on["workflow_dispatch"]["inputs"]["environment"]
         self.assertEqual((env["type"], env["options"]), ("choice", ["dev", "prod"]))
 
-    def test_deploy_job(self):
-        job = self.wf["deploy.yml"].data["jobs"]["deploy"]
-        self.assertIn("environment", job)
-        self.assertTrue(job["concurrency"]["group"].startswith("deploy-"))
-        self.assertIs(job["concurrency"]["cancel-in-progress"], False)
-        self.assertEqual(job["permissions"], {"contents": "read", "id-token": "write"})
-        used = self.uses("deploy.yml")
-        for action in ("aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login",
-                       "docker/setup-buildx-action", "docker/build-push-action", "hashicorp/setup-terraform"):
-            self.assertIn(action, used)
-        # The Dockerfile cross-compiles: no emulator, and no privileged binfmt container, in the job
-        # that holds the deploy credentials.
-        self.assertNotIn("docker/setup-qemu-action", used)
-        # The role is assumed again right before the deploy step, so a long build cannot expire it.
-        names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in job["steps"]]
-        deploy_at = next(i for i, n in enumerate(names) if n.startswith("scripts/deploy.sh"))
-        self.assertEqual(names[deploy_at - 1], "aws-actions/configure-aws-credentials")
-        self.assertEqual(names.count("aws-actions/configure-aws-credentials"), 2)
-        steps = {s.get("uses", "").split("@")[0]: s for s in job["steps"]}
-        creds = steps["aws-actions/configure-aws-credentials"]["with"]
-        self.assertEqual(creds["role-to-assume"], "${{ vars.AWS_DEPLOY_ROLE_ARN }}")
-        self.assertEqual(creds["aws-region"], "${{ vars.AWS_REGION }}")
-        build = steps["docker/build-push-action"]["with"]
-        self.assertEqual(build["platforms"], "linux/amd64,linux/arm64")
-        self.assertIn("GIT_SHA=${{ github.sha }}", build["build-args"])
-        self.assertIn("org.opencontainers.image.revision=${{ github.sha }}", build["labels"])
-        runs = "\n".join(s.get("run", "") for s in job["steps"])
-        self.assertIn('scripts/deploy.sh --env "$DEPLOY_ENV" --tag "$DEPLOY_TAG"', runs)
-        self.assertEqual(job["env"]["DEPLOY_TAG"], "${{ inputs.image_tag || github.sha }}")
-        self.assertEqual(job["if"], "github.ref == 'refs/heads/main'")
-        # Smoke URL: the env's own SMOKE_URL variable, else the platform's app_url
-        # (https://<domain> when the env has one), for prod as for dev.
-        self.assertEqual(job["env"]["SMOKE_URL"], "${{ vars.SMOKE_URL }}")
+    def test_deploy_builds_once_and_promotes_by_digest(self):
+        jobs = self.wf["deploy.yml"].data["jobs"]
+        self.assertEqual(list(jobs)[:3], ["build", "deploy-dev", "deploy-prod"])
+        build, dev, prod = jobs["build"], jobs["deploy-dev"], jobs["deploy-prod"]
+        self.assertEqual(build["if"], "github.ref == 'refs/heads/main'")
+        # The one build: dev's role, dev's repository, both platforms, cross-compiled (no QEMU step).
+        self.assertEqual(build["environment"]["name"], "dev")
+        steps = {s.get("uses", "").split("@")[0] or s.get("id", ""): s for s in build["steps"]}
+        self.assertNotIn("docker/setup-qemu-action", steps)
+        push = steps["docker/build-push-action"]
+        self.assertEqual(push["with"]["platforms"], "linux/amd64,linux/arm64")
+        self.assertIn("GIT_SHA=${{ github.sha }}", push["with"]["build-args"])
+        self.assertIn("org.opencontainers.image.revision=${{ github.sha }}", push["with"]["labels"])
+        self.assertEqual(push["if"], "steps.target.outputs.exists == 'false'")
+        self.assertIn('scripts/ci/image-target.sh dev "$DEPLOY_TAG" "$IMAGE_MODE"', steps["target"]["run"])
+        # A prod deploy or a rollback builds nothing: the image must already be in dev's repository.
+        self.assertEqual(build["env"]["IMAGE_MODE"], "${{ ((inputs.environment || 'dev') == 'dev' && "
+                                                     "!inputs.image_tag) && 'build' || 'existing' }}")
+        # Outputs other jobs deploy from (a function-deploy job among them).
+        self.assertEqual(build["outputs"], {
+            "image-digest": "${{ steps.build.outputs.digest || steps.target.outputs.digest }}",
+            "image-uri": "${{ steps.target.outputs.repository }}"})
+        self.assertNotEqual(build["concurrency"]["group"].split("$")[0], "deploy-")
+        for name, job, env in (("deploy-dev", dev, "dev"), ("deploy-prod", prod, "prod")):
+            with self.subTest(job=name):
+                self.assertEqual(job["needs"], "build")
+                self.assertEqual(job["environment"]["name"], env)
+                self.assertEqual(job["concurrency"], {"group": f"deploy-{env}", "cancel-in-progress": False})
+                self.assertEqual(job["permissions"], {"contents": "read", "id-token": "write"})
+                used = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+                # Nothing is built where a service is deployed.
+                self.assertNotIn("docker/build-push-action", used)
+                creds = next(s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure"))
+                self.assertEqual(creds["with"]["role-to-assume"], "${{ vars.AWS_DEPLOY_ROLE_ARN }}")
+                self.assertEqual(creds["with"]["aws-region"], "${{ vars.AWS_REGION }}")
+                runs = "\n".join(s.get("run", "") for s in job["steps"])
+                self.assertIn(f'scripts/deploy.sh --env {env} --tag "$DEPLOY_TAG" --digest "$IMAGE_DIGEST"', runs)
+                self.assertEqual(job["env"]["IMAGE_DIGEST"], "${{ needs.build.outputs.image-digest }}")
+                self.assertEqual(job["env"]["DEPLOY_TAG"], "${{ inputs.image_tag || github.sha }}")
+                # Smoke URL: the env's own SMOKE_URL variable, else the platform's app_url.
+                self.assertEqual(job["env"]["SMOKE_URL"], "${{ vars.SMOKE_URL }}")
+        self.assertEqual(dev["if"], "(inputs.environment || 'dev') == 'dev'")
+        self.assertEqual(prod["if"], "inputs.environment == 'prod'")
+        # Prod copies what dev ran (by digest) before deploying it, after assuming its role.
+        names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in prod["steps"]]
+        promote = next(i for i, n in enumerate(names) if n.startswith("scripts/ci/promote-image.sh"))
+        deploy = next(i for i, n in enumerate(names) if n.startswith("scripts/deploy.sh"))
+        creds = names.index("aws-actions/configure-aws-credentials")
+        self.assertLess(creds, promote)
+        self.assertLess(promote, deploy)
+        self.assertEqual(names[promote], 'scripts/ci/promote-image.sh --env prod --tag "$DEPLOY_TAG" --from "$SOURCE_IMAGE"')
+        self.assertEqual(prod["env"]["SOURCE_IMAGE"],
+                         "${{ needs.build.outputs.image-uri }}@${{ needs.build.outputs.image-digest }}")
 
     def test_infra_plans_each_env_and_applies_through_environments(self):
         jobs = self.wf["infra.yml"].data["jobs"]

@@ -208,9 +208,12 @@ class Rehearsal(unittest.TestCase):
         service = ecs.describe_services(cluster=out["cluster_name"], services=[out["service_name"]])["services"][0]
         self.assertEqual(service["status"], "ACTIVE")
         image = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]["containerDefinitions"][0]["image"]
-        self.assertTrue(image.endswith(f":{tag}"), f"{env} runs {image}, not {tag}")
+        # By digest in the task definition; tag@digest in SSM (scripts/deploy.sh).
+        digest = self.client(env, "deploy", "ecr").describe_images(
+            repositoryName=out["ecr_repository_name"], imageIds=[{"imageTag": tag}])["imageDetails"][0]["imageDigest"]
+        self.assertEqual(image, f"{out['ecr_repository_url']}@{digest}", f"{env} runs {image}, not {tag}")
         param = self.client(env, "deploy", "ssm").get_parameter(Name=out["image_tag_parameter_name"])["Parameter"]["Value"]
-        self.assertEqual(param, tag)
+        self.assertEqual(param, f"{tag}@{digest}")
 
     def assertDenied(self, call, action):
         from botocore.exceptions import ClientError

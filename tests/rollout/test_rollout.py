@@ -111,7 +111,8 @@ class Rollout(unittest.TestCase):
         # The stand-in's circuit breaker rolled ECS back (ecs_ctl.py says so), not
         # only deploy.sh's re-apply of the previous tag afterwards.
         self.assertIn("the circuit breaker rolled the service back to", out)
-        dep = [d for d in stack.state()["deployments"] if d["image"].endswith(":" + broken)][-1]
+        broken_image = stack.by_digest(broken)
+        dep = [d for d in stack.state()["deployments"] if d["image"].endswith(broken_image)][-1]
         self.assertEqual((dep["status"], bool(dep["rolled_back_to"])), ("FAILED", True), dep)
         self.assertEqual(load.failed, 0, load.report())
         self.assertEqual(set(load.commits_since(0)), {self.next_tag}, "the old version must serve throughout")

@@ -80,15 +80,24 @@ def state():
         return json.load(f)
 
 
+def by_digest(tag):
+    """How task definitions name the image of `tag`: @<its digest in ECR>."""
+    images = aws("ecr", "describe-images", "--repository-name", platform_output("ecr_repository_name"),
+                 "--image-ids", f"imageTag={tag}")
+    return "@" + images["imageDetails"][0]["imageDigest"]
+
+
 def steady(count, tag, timeout=300):
     """Waits until the last deployment completed and exactly `count` tasks run,
-    all healthy in the target group, all of image `tag`; returns them."""
+    all healthy in the target group, all of image `tag` (named by digest, as
+    deploy.sh registers it); returns them."""
+    image = by_digest(tag)
     deadline = time.time() + timeout
     while time.time() < deadline:
         now = state()
         tasks = now["tasks"]
         if (now["deployments"] and now["deployments"][-1]["status"] == "COMPLETED" and len(tasks) == count and
-                all(t["state"] == "RUNNING" and t["target_health"] == "healthy" and t["image"].endswith(":" + tag)
+                all(t["state"] == "RUNNING" and t["target_health"] == "healthy" and t["image"].endswith(image)
                     for t in tasks)):
             return tasks
         time.sleep(1)

@@ -29,8 +29,9 @@ def git(*args, env=None):
 
 
 def real_commit():
-    """What the build must report for the real checkout (as build.sh tags images)."""
-    commit = git("rev-parse", "--short=12", "HEAD")
+    """What the build must report for the real checkout: the full SHA, as build.sh tags images and the
+    pipeline deploys and smoke-tests them."""
+    commit = git("rev-parse", "HEAD")
     return commit + ("-dirty" if git("status", "--porcelain", "--", "app") else "")
 
 
@@ -70,7 +71,7 @@ class BuildReportsItsCommit(unittest.TestCase):
             subprocess.run(["git", "init", "-q", other], check=True)
             subprocess.run(["git", *GIT_ID, "-C", other, "commit", "-q", "--allow-empty", "-m", "new HEAD"],
                            check=True)
-            fake = subprocess.run(["git", "-C", other, "rev-parse", "--short=12", "HEAD"], check=True,
+            fake = subprocess.run(["git", "-C", other, "rev-parse", "HEAD"], check=True,
                                   capture_output=True, text=True).stdout.strip()
             self.assertNotEqual(fake, real_commit()[:12])
             out = make_build(dict(os.environ, GIT_DIR=os.path.join(other, ".git")))
@@ -85,6 +86,13 @@ class BuildReportsItsCommit(unittest.TestCase):
         out = make_build()
         self.assertEqual(compiled(out), [], "a build with nothing changed compiled something")
         self.assertEqual(reported_commits(), (real_commit(), real_commit()))
+        self.assertRegex(real_commit(), r"^[0-9a-f]{40}(-dirty)?$")
+
+    def test_make_build_and_make_image_report_the_same_commit(self):
+        """One helper for both: the commit build.sh tags and bakes into images is the one /version reports."""
+        r = subprocess.run(["scripts/git-commit.sh"], cwd=ROOT, capture_output=True, text=True, check=True)
+        self.assertEqual(reported_commits()[1], r.stdout.strip())
+        self.assertIn("scripts/git-commit.sh", open(os.path.join(ROOT, "scripts/container/build.sh")).read())
 
 
 if __name__ == "__main__":

@@ -96,5 +96,15 @@ locals {
       Action   = ["ssm:GetParameter", "ssm:PutParameter"]
       Resource = [var.image_tag_parameter_arn]
     },
-  ], local.state_key_statement)
+  ], local.state_key_statement, local.promote_source_statement)
+
+  # Promotion (scripts/ci/promote-image.sh): prod copies the image dev tested
+  # from dev's repository, read-only. In two accounts, dev's repository policy
+  # must also allow this role (docs/pipeline.md).
+  promote_source_statement = length(var.promote_source_repository_arns) == 0 ? [] : [{
+    Sid      = "PullPromotionSource"
+    Effect   = "Allow"
+    Action   = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+    Resource = var.promote_source_repository_arns
+  }]
 }

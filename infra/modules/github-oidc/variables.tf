@@ -68,6 +68,18 @@ variable "ecr_repository_arn" {
   }
 }
 
+variable "promote_source_repository_arns" {
+  description = "ECR repositories the deploy role may pull from, read-only, to promote an image (prod: dev's repository). Empty: none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for a in var.promote_source_repository_arns : can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9][a-z0-9._/-]*$", a))])
+    error_message = "promote_source_repository_arns must be ECR repository ARNs, without wildcards."
+  }
+}
+
 variable "state_bucket_name" {
   description = "The Terraform state bucket."
   type        = string

@@ -4,6 +4,10 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "us-east-1" }
   }
+  # The digest ECR reports for any tag here.
+  mock_data "aws_ecr_image" {
+    defaults = { image_digest = "sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd" }
+  }
   mock_resource "aws_ecs_task_definition" {
     defaults = { arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/hello-test:1" }
   }
@@ -52,7 +56,7 @@ override_data {
 
 override_data {
   target = data.aws_ssm_parameter.image_tag[0]
-  values = { value = "deployedtag" }
+  values = { value = "deployedtag@sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd" }
 }
 
 variables {
@@ -69,8 +73,8 @@ run "deploys_the_given_tag" {
   }
 
   assert {
-    condition     = output.image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test:3f2c1ab" && output.image_tag == "3f2c1ab"
-    error_message = "A given image_tag must be deployed."
+    condition     = output.image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test@sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd" && output.image_tag == "3f2c1ab" && output.image_digest == "sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    error_message = "A given image_tag must be deployed by the digest it points to."
   }
   assert {
     condition     = length(data.aws_ssm_parameter.image_tag) == 0
@@ -90,9 +94,78 @@ run "without_tag_keeps_the_deployed_one" {
   command = plan
 
   assert {
-    condition     = output.image_tag == "deployedtag" && output.image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test:deployedtag"
-    error_message = "Without image_tag the tag recorded in SSM must be kept (no rollback by infrastructure applies)."
+    condition     = output.image_tag == "deployedtag" && output.image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test@sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    error_message = "Without image_tag the image recorded in SSM must be kept, by digest (no rollback by infrastructure applies)."
   }
+  assert {
+    condition     = data.aws_ecr_image.this.image_tag == "deployedtag"
+    error_message = "The recorded tag must be looked up in ECR."
+  }
+}
+
+run "deploys_the_given_digest" {
+  command = plan
+
+  variables {
+    image_tag    = "3f2c1ab"
+    image_digest = "sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+  }
+
+  assert {
+    condition     = output.image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test@sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    error_message = "A given digest must be what the task definition names."
+  }
+}
+
+run "refuses_a_tag_that_points_elsewhere" {
+  command = plan
+
+  variables {
+    image_tag    = "3f2c1ab"
+    image_digest = "sha256:eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+  }
+
+  expect_failures = [data.aws_ecr_image.this]
+}
+
+run "refuses_when_the_recorded_tag_was_pushed_again" {
+  command = plan
+
+  override_data {
+    target = data.aws_ssm_parameter.image_tag[0]
+    values = { value = "deployedtag@sha256:eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" }
+  }
+
+  expect_failures = [data.aws_ecr_image.this]
+}
+
+run "reads_a_tag_recorded_before_digests" {
+  command = plan
+
+  override_data {
+    target = data.aws_ssm_parameter.image_tag[0]
+    values = { value = "oldtag" }
+  }
+
+  assert {
+    condition     = output.image_tag == "oldtag" && output.image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-test@sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    error_message = "A tag recorded alone must still deploy, by the digest it points to."
+  }
+}
+
+run "rejects_bad_digest" {
+  command = plan
+  variables {
+    image_tag    = "3f2c1ab"
+    image_digest = "sha256:abc"
+  }
+  expect_failures = [var.image_digest]
+}
+
+run "rejects_digest_without_tag" {
+  command = plan
+  variables { image_digest = "sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd" }
+  expect_failures = [var.image_digest]
 }
 
 run "refuses_when_nothing_was_deployed" {

@@ -126,6 +126,43 @@ run "deploy_role_can_make_the_first_deploy_and_no_more" {
   }
 }
 
+run "deploy_role_pulls_nothing_else_by_default" {
+  command = apply
+
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this["deploy"].policy).Statement : s if s.Sid == "PullPromotionSource"]) == 0
+    error_message = "Without a promotion source the deploy role reads no other repository."
+  }
+}
+
+run "prod_deploy_role_pulls_read_only_from_dev" {
+  command = apply
+
+  variables {
+    promote_source_repository_arns = ["arn:aws:ecr:us-east-1:210987654321:repository/hello-dev"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this["deploy"].policy).Statement : s if s.Sid == "PullPromotionSource"]) == {
+      Sid    = "PullPromotionSource", Effect = "Allow", Resource = ["arn:aws:ecr:us-east-1:210987654321:repository/hello-dev"]
+      Action = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+    }
+    error_message = "The promotion source must be readable (BatchGetImage, DescribeImages, GetDownloadUrlForLayer), on that repository only."
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this["deploy"].policy).Statement : s if contains(flatten([s.Resource]), "arn:aws:ecr:us-east-1:210987654321:repository/hello-dev") && anytrue([for a in s.Action : contains(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchDeleteImage"], a)])]) == 0
+    error_message = "The deploy role must never write the promotion source."
+  }
+}
+
+run "rejects_a_wildcard_promotion_source" {
+  command = plan
+  variables {
+    promote_source_repository_arns = ["arn:aws:ecr:us-east-1:123456789012:repository/*"]
+  }
+  expect_failures = [var.promote_source_repository_arns]
+}
+
 run "plan_role_is_read_only" {
   command = apply
 
