@@ -22,7 +22,8 @@ locals {
         "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags",
         "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
         "rds:DescribeDBInstances", "rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:DescribeDBSubnetGroups", "rds:ListTagsForResource",
-        "route53:GetChange", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
+        # data "aws_route53_zone" lists the zones even when given a zone id.
+        "route53:GetChange", "route53:GetHostedZone", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
         "s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
         "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
         "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
@@ -37,6 +38,15 @@ locals {
       Action    = ["s3:ListBucket"]
       Resource  = [local.bucket_arn]
       Condition = { StringEquals = { "s3:prefix" = [var.platform_state_key, var.service_state_key] } }
+    },
+    {
+      # The provider reads the access-log buckets (<name>-alb-logs-<random>)
+      # with a HeadBucket (s3:ListBucket); refused, the plan would replace
+      # the bucket and the five resources configuring it.
+      Sid      = "SeeThisEnvironmentsBuckets"
+      Effect   = "Allow"
+      Action   = ["s3:ListBucket"]
+      Resource = ["${local.arn_prefix}:s3:::${var.name}-*"]
     },
     {
       # Plans run with -lock=false: no lock file is written.
