@@ -9,8 +9,10 @@ export ROOT BUILD_DIR
 
 # Test suites register themselves with `TEST_SUITES += name` and a
 # `test-name` target whose output ends with "N passed, N failed". A suite
-# that only talks to an AWS emulator of its own also joins TEST_SIDE_SUITES:
-# `make test` runs those in a second lane beside the others.
+# that shares nothing with the others (no emulator, or an AWS emulator of its
+# own; no containers, no fixed ports) may also join TEST_SIDE_SUITES: `make
+# test` runs those in a second lane beside the others, so the two lanes end
+# at about the same time.
 TEST_SUITES :=
 TEST_SIDE_SUITES :=
 

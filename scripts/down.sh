@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `make down`: removes what `make up` started, in reverse order: the ECS
-# agent, HAProxy and every task container, the emulated stack (terraform destroy of service, then
-# platform), the emulator, and the stack's local state. Safe to run when
+# agent, HAProxy and every task container, the emulator, and the stack's
+# local state. No `terraform destroy`: the emulator holds the whole emulated
+# stack and both states in memory, and stopping it removes them (a destroy
+# took about 150 s for nothing; the infra-emulator suite tests destroys). Safe to run when
 # nothing (or only part) is up. Exits 1 if something is still running after.
 # Settings: STACK_DIR, STACK_CONTAINER (scripts/stack/lib.sh).
 set -euo pipefail
-STACK_NAME=down STACK_STEPS=4
+STACK_NAME=down STACK_STEPS=3
 # shellcheck source=scripts/stack/lib.sh
 source "$(dirname "$0")/stack/lib.sh"
 cd "$ROOT"
@@ -39,32 +41,11 @@ step_tasks() {
   else step_result "no tasks, no load balancer"; fi
 }
 
-# Destroys what Terraform created in the emulator. A failure here is
-# reported but does not stop the teardown: the emulator (and all it holds)
-# is stopped next anyway.
-step_destroy() {
+step_emulator() {
   if ! stack_emulator_running; then
-    step_result "emulator not running, nothing to destroy"
+    step_result "not running"
     return 0
   fi
-  stack_emulator_env
-  local root done=() failed=()
-  for root in service platform; do
-    [ -d "$TF_WORK_DIR/$root-$STACK_ENV" ] || continue
-    if tf_twice "$ROOT/scripts/tf.sh" "$root" "$STACK_ENV" destroy -auto-approve -input=false -no-color; then
-      done+=("$root")
-    else
-      failed+=("$root")
-    fi
-  done
-  if [ "${#failed[@]}" -gt 0 ]; then
-    step_result "destroyed: ${done[*]:-none}; FAILED: ${failed[*]} (see ${STACK_DIR#"$ROOT"/}/logs/destroy.log; the emulator is stopped next anyway)"
-  else
-    step_result "destroyed: ${done[*]:-nothing was applied}"
-  fi
-}
-
-step_emulator() {
   if [ -x "$ROOT/scripts/emulator.sh" ]; then
     "$ROOT/scripts/emulator.sh" stop "$EMULATOR_DIR"
   fi
@@ -84,7 +65,6 @@ step_clean() {
 }
 
 run_step tasks "Stop them by hand: podman ps -a --filter label=hello-server.stack=$LOCAL_ECS_DIR; kill \$(cat ${LOCAL_ECS_DIR#"$ROOT"/}/agent.pid ${LOCAL_ECS_DIR#"$ROOT"/}/haproxy.pid)" step_tasks
-run_step destroy "Unexpected: see the log." step_destroy
 run_step emulator "Stop it by hand: kill \$(cat ${EMULATOR_DIR#"$ROOT"/}/pid)" step_emulator
 run_step clean "Remove ${STACK_DIR#"$ROOT"/} by hand." step_clean
 stack_say "everything make up started is stopped and removed"

@@ -28,7 +28,7 @@ class StackDown(unittest.TestCase):
         rc, out, _ = stack.make("down")
         self.assertEqual(rc, 0, "make down with nothing up failed")
         self.assertIn("no tasks, no load balancer", out)
-        self.assertIn("nothing to destroy", out)
+        self.assertIn("emulator: not running", out)
 
 
 if __name__ == "__main__":
