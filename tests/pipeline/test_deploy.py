@@ -51,7 +51,8 @@ class DeployPath(unittest.TestCase):
         shutil.rmtree(WORK, ignore_errors=True)
         WORK.mkdir(parents=True)
         cls.emulator_dir = WORK / "emulator"
-        cls.emulator = emulator.Emulator(cls.emulator_dir)
+        # ECS reports the desired count running (env local runs 2 tasks), as the rehearsal does.
+        cls.emulator = emulator.Emulator(cls.emulator_dir, MOTO_ECS_SERVICE_RUNNING="desired")
         try:
             cls._start()
         except BaseException:
