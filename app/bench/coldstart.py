@@ -68,6 +68,7 @@ def cold_starts(binary, runs):
             if proc.wait(timeout=5) != 0:
                 sys.exit(f"coldstart: Lambda mode exited {proc.returncode} on SIGTERM")
             fake.waiting.clear()
+            fake.new_environment()  # the next start is a new execution environment: Init again
     finally:
         fake.close()
     return times, floor

@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <charconv>
 
@@ -15,6 +14,7 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 constexpr std::string_view kPrefix = "/2018-06-01/runtime/";
+constexpr std::string_view kExtensionPrefix = "/2020-01-01/extension/";
 }  // namespace
 
 RuntimeClient::RuntimeClient(const tcp::endpoint& api) : api_(api), socket_(ioc_) {
@@ -46,96 +46,124 @@ bool RuntimeClient::interrupted() const {
   return interrupted_;
 }
 
-std::string RuntimeClient::next(Invocation& out) {
+RuntimeClient::Request RuntimeClient::make_request(http::verb verb, std::string target) const {
+  Request req{verb, std::move(target), 11};
+  req.set(http::field::host, host_);
+  return req;
+}
+
+std::string RuntimeClient::long_poll(Request& req, Reply& reply) {
   {
     const std::lock_guard lock(mutex_);
     if (interrupted_) return "interrupted";
     waiting_ = true;
   }
+  std::string error = exchange(req, reply);
+  const std::lock_guard lock(mutex_);
+  waiting_ = false;
+  return interrupted_ ? "interrupted" : error;
+}
+
+std::string RuntimeClient::next(Invocation& out) {
+  Request req = make_request(http::verb::get, std::string(kPrefix) + "invocation/next");
   Reply reply;
-  std::string error = exchange(std::string(kPrefix) + "invocation/next", {}, {}, reply, &out);
-  {
-    const std::lock_guard lock(mutex_);
-    waiting_ = false;
-    if (interrupted_) return "interrupted";
+  if (std::string error = long_poll(req, reply); !error.empty()) return error;
+  if (reply.result_int() != 200) {
+    return "invocation/next answered " + std::to_string(reply.result_int()) + ": " + reply.body();
   }
-  if (!error.empty()) return error;
-  if (reply.status != 200) return "invocation/next answered " + std::to_string(reply.status) + ": " + reply.body;
+  out.request_id = reply["Lambda-Runtime-Aws-Request-Id"];
   if (out.request_id.empty()) return "invocation/next gave no Lambda-Runtime-Aws-Request-Id";
-  out.event = std::move(reply.body);
+  out.trace_id = reply["Lambda-Runtime-Trace-Id"];
+  out.function_arn = reply["Lambda-Runtime-Invoked-Function-Arn"];
+  const auto deadline = reply["Lambda-Runtime-Deadline-Ms"];
+  out.deadline_ms = 0;
+  (void)std::from_chars(deadline.data(), deadline.data() + deadline.size(), out.deadline_ms);
+  out.event = std::move(reply.body());
   return {};
 }
 
 std::string RuntimeClient::respond(std::string_view request_id, std::string_view payload) {
+  Request req = make_request(http::verb::post,
+                             std::string(kPrefix) + "invocation/" + std::string(request_id) + "/response");
+  req.set(http::field::content_type, "application/json");
+  req.body().assign(payload);
   Reply reply;
-  const std::string target = std::string(kPrefix) + "invocation/" + std::string(request_id) + "/response";
-  std::string error = exchange(target, payload, {}, reply, nullptr);
-  if (error.empty() && reply.status != 202)
-    error = "response answered " + std::to_string(reply.status) + ": " + reply.body;
+  std::string error = exchange(req, reply);
+  if (error.empty() && reply.result_int() != 202) {
+    error = "response answered " + std::to_string(reply.result_int()) + ": " + reply.body();
+  }
   return error;
 }
 
 std::string RuntimeClient::report_error(std::string_view request_id, std::string_view type, std::string_view message) {
-  std::string body;
-  JsonObject(body).str("errorMessage", message).str("errorType", type).close();
-  const std::string target = request_id.empty()
+  Request req = make_request(http::verb::post,
+                             request_id.empty()
                                  ? std::string(kPrefix) + "init/error"
-                                 : std::string(kPrefix) + "invocation/" + std::string(request_id) + "/error";
+                                 : std::string(kPrefix) + "invocation/" + std::string(request_id) + "/error");
+  req.set(http::field::content_type, "application/json");
+  req.set("Lambda-Runtime-Function-Error-Type", type);
+  JsonObject(req.body()).str("errorMessage", message).str("errorType", type).close();
   Reply reply;
-  std::string error = exchange(target, body, type, reply, nullptr);
-  if (error.empty() && reply.status != 202) error = "error report answered " + std::to_string(reply.status);
+  std::string error = exchange(req, reply);
+  if (error.empty() && reply.result_int() != 202) error = "error report answered " + std::to_string(reply.result_int());
   return error;
 }
 
-std::string RuntimeClient::exchange(const std::string& target, std::string_view body, std::string_view error_type,
-                                    Reply& reply, Invocation* inv) {
+std::string RuntimeClient::register_extension(std::string_view name, std::string& id) {
+  Request req = make_request(http::verb::post, std::string(kExtensionPrefix) + "register");
+  req.set("Lambda-Extension-Name", name);
+  req.set(http::field::content_type, "application/json");
+  req.body() = R"({"events":[]})";
+  Reply reply;
+  if (std::string error = exchange(req, reply); !error.empty()) return error;
+  if (reply.result_int() != 200) {
+    return "extension/register answered " + std::to_string(reply.result_int()) + ": " + reply.body();
+  }
+  id = reply["Lambda-Extension-Identifier"];
+  if (id.empty()) return "extension/register gave no Lambda-Extension-Identifier";
+  return {};
+}
+
+std::string RuntimeClient::extension_next(std::string_view id) {
+  Request req = make_request(http::verb::get, std::string(kExtensionPrefix) + "event/next");
+  req.set("Lambda-Extension-Identifier", id);
+  Reply reply;
+  if (std::string error = long_poll(req, reply); !error.empty()) return error;
+  if (reply.result_int() != 200) {
+    return "extension/event/next answered " + std::to_string(reply.result_int()) + ": " + reply.body();
+  }
+  return {};
+}
+
+std::string RuntimeClient::exchange(Request& req, Reply& reply) {
   if (!socket_.is_open()) {
     if (auto error = connect(); !error.empty()) return error;
   }
   const bool was_reused = reused_;
-  std::string error = exchange_once(target, body, error_type, reply, inv);
+  std::string error = exchange_once(req, reply);
   if (!error.empty() && was_reused && !interrupted()) {
     // The API may close an idle kept-alive connection: one fresh attempt.
-    if (error = connect(); error.empty()) error = exchange_once(target, body, error_type, reply, inv);
+    if (error = connect(); error.empty()) error = exchange_once(req, reply);
   }
   return error;
 }
 
-std::string RuntimeClient::exchange_once(const std::string& target, std::string_view body, std::string_view error_type,
-                                         Reply& reply, Invocation* inv) {
-  const bool get = inv != nullptr;
-  http::request<http::string_body> req{get ? http::verb::get : http::verb::post, target, 11};
-  req.set(http::field::host, host_);
-  if (!get) {
-    req.set(http::field::content_type, "application/json");
-    if (!error_type.empty()) req.set("Lambda-Runtime-Function-Error-Type", error_type);
-    req.body().assign(body);
-    req.prepare_payload();
-  }
+std::string RuntimeClient::exchange_once(Request& req, Reply& reply) {
+  if (req.method() != http::verb::get) req.prepare_payload();
   boost::system::error_code ec;
   reused_ = true;
   (void)http::write(socket_, req, ec);
-  if (ec) return "sending " + target + ": " + ec.message();
+  if (ec) return "sending " + std::string(req.target()) + ": " + ec.message();
 
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxEventBytes);
   (void)http::read(socket_, buffer_, parser, ec);
   if (ec) {
     (void)socket_.close(ec);
-    return "reading the reply to " + target + ": " + ec.message();
+    return "reading the reply to " + std::string(req.target()) + ": " + ec.message();
   }
-  auto& res = parser.get();
-  reply.status = static_cast<int>(res.result_int());
-  if (inv != nullptr) {
-    inv->request_id = res["Lambda-Runtime-Aws-Request-Id"];
-    inv->trace_id = res["Lambda-Runtime-Trace-Id"];
-    inv->function_arn = res["Lambda-Runtime-Invoked-Function-Arn"];
-    const auto deadline = res["Lambda-Runtime-Deadline-Ms"];
-    inv->deadline_ms = 0;
-    (void)std::from_chars(deadline.data(), deadline.data() + deadline.size(), inv->deadline_ms);
-  }
-  reply.body = std::move(res.body());
-  if (!res.keep_alive()) (void)socket_.close(ec);
+  reply = parser.release();
+  if (!reply.keep_alive()) (void)socket_.close(ec);
   return {};
 }
 

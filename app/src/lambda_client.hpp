@@ -1,9 +1,13 @@
 #pragma once
-// A client of the Lambda Runtime API (2018-06-01): synchronous Boost.Beast
-// over one kept-alive connection, as Lambda's own runtimes do.
+// A client of the Lambda Runtime API (2018-06-01) and of the Extensions API
+// (2020-01-01) at the same address: synchronous Boost.Beast over one
+// kept-alive connection, as Lambda's own runtimes do. A call that blocks
+// (next, extension_next) holds the connection: a second client, a second one.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -37,22 +41,30 @@ class RuntimeClient {
   // {errorMessage, errorType} body and the Lambda-Runtime-Function-Error-Type header.
   std::string report_error(std::string_view request_id, std::string_view type, std::string_view message);
 
-  // Thread-safe (the signal thread): no more invocations; a next() waiting
-  // now returns at once (its socket is shut down), later calls fail.
+  // Extensions API: POST extension/register as `name` for no events (an
+  // internal extension may not take SHUTDOWN); `id` gets the answer's
+  // Lambda-Extension-Identifier. Only before the runtime's first next().
+  std::string register_extension(std::string_view name, std::string& id);
+  // GET extension/event/next as extension `id`: waits (for ever, with no
+  // events subscribed) until an event, an error or interrupt().
+  std::string extension_next(std::string_view id);
+
+  // Thread-safe (the signal thread): no more calls; a next() or
+  // extension_next() waiting now returns at once (its socket is shut down),
+  // later calls fail.
   void interrupt();
   bool interrupted() const;
 
  private:
-  struct Reply {
-    int status = 0;
-    std::string body;
-  };
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Reply = boost::beast::http::response<boost::beast::http::string_body>;
+  Request make_request(boost::beast::http::verb verb, std::string target) const;
+  // A call that may wait as long as Lambda likes: interrupt() can end it.
+  std::string long_poll(Request& req, Reply& reply);
   // One request and its reply; on a kept-alive connection the peer had
-  // closed, reconnects and sends it once more. `inv`: next()'s headers go there.
-  std::string exchange(const std::string& target, std::string_view body, std::string_view error_type, Reply& reply,
-                       Invocation* inv);
-  std::string exchange_once(const std::string& target, std::string_view body, std::string_view error_type, Reply& reply,
-                            Invocation* inv);
+  // closed, reconnects and sends it once more.
+  std::string exchange(Request& req, Reply& reply);
+  std::string exchange_once(Request& req, Reply& reply);
 
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::endpoint api_;
@@ -61,7 +73,7 @@ class RuntimeClient {
   std::string host_;          // the Host header
   bool reused_ = false;       // the connection already carried a request
   mutable std::mutex mutex_;  // guards the two flags below
-  bool waiting_ = false;      // blocked in next(): interrupt() shuts the socket down
+  bool waiting_ = false;      // blocked in a long poll: interrupt() shuts the socket down
   bool interrupted_ = false;
 };
 

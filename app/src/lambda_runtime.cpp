@@ -14,6 +14,7 @@
 #include "emf.hpp"
 #include "lambda_client.hpp"
 #include "lambda_event.hpp"
+#include "lambda_extension.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 #include "request_id.hpp"
@@ -40,8 +41,8 @@ void log_line(const Logger& log, Level level, std::string_view event, std::strin
   log.finish(buf, obj);
 }
 
-// SIGTERM (Lambda sends it at shutdown when an extension is registered) and
-// SIGINT end the loop. They are blocked in every thread (block_stop_signals
+// SIGTERM (Lambda sends it at shutdown when an extension is registered: see
+// lambda_extension.hpp) and SIGINT end the loop. They are blocked in every thread (block_stop_signals
 // runs before the logger's thread starts, which inherits the mask) and taken
 // by sigwait on a thread of SignalWatch's own, which interrupts the client.
 // SIGUSR1, blocked too, only wakes that thread when the loop ends by itself.
@@ -241,6 +242,9 @@ int run(std::string_view runtime_api, const ParseResult& parsed) {
     obj.str("version", build.version).str("commit", build.commit).str("mode", "lambda").str("runtime_api", runtime_api);
     log.finish(buf, obj);
   }
+  // Registered before the first invocation/next (registration closes then),
+  // so that Lambda's shutdown is a SIGTERM, which flushes what is below.
+  const ShutdownExtension extension(*endpoint, log);
   Metrics metrics(1);
   AppState state(metrics, build);
   state.log = &log;

@@ -9,13 +9,29 @@ It follows the documented contract (docs.aws.amazon.com/lambda/latest/dg/runtime
        an optional Lambda-Runtime-Function-Error-Type header
   POST /2018-06-01/runtime/init/error                -> 202 (403 once an invocation was handed out)
 
+and the Extensions API (runtimes-extensions-api.html; error types as the Lambda
+Runtime Interface Emulator's rapi handlers answer them), for internal extensions:
+  POST /2020-01-01/extension/register  Lambda-Extension-Name, body {"events": [...]}
+       -> 200 with a Lambda-Extension-Identifier (a UUID); 403 for no name, a body that is
+       not {"events": [...]}, SHUTDOWN (not for internal extensions), a name taken, or
+       once the runtime asked for its first invocation (registration closes then)
+  GET  /2020-01-01/extension/event/next  Lambda-Extension-Identifier
+       -> 403 without a known id; else marks the extension ready and waits: no
+       event is ever sent (INVOKE events are not modelled)
+Init ends, and invocations are handed out, only once every registered
+extension has called event/next.
+
 `FakeRuntime.invoke(event)` queues one invocation and waits for the runtime's
-answer. Standard library only (http.server), HTTP/1.1 keep-alive as Lambda's.
+answer. `FakeRuntime.shutdown(server)` ends the environment as Lambda does:
+SIGKILL when no extension registered; else SIGTERM, and SIGKILL if the runtime
+is still there after SHUTDOWN_BUDGET_S. Standard library only (http.server),
+HTTP/1.1 keep-alive as Lambda's.
 """
 import http.server
 import json
 import queue
 import select
+import signal
 import socket
 import sys
 import threading
@@ -23,6 +39,10 @@ import time
 import uuid
 
 PREFIX = "/2018-06-01/runtime/"
+EXTENSION_PREFIX = "/2020-01-01/extension/"
+# The Shutdown phase's limit with an internal extension registered (no
+# external one): SIGTERM, then SIGKILL 500 ms later (runtimes-extensions-api.html).
+SHUTDOWN_BUDGET_S = 0.5
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:hello-server:live"
 
 
@@ -64,6 +84,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _error(self, status, error_type, message):
+        self._reply(status, json.dumps({"errorMessage": message, "errorType": error_type}).encode())
+
     def _client_gone(self):
         readable, _, _ = select.select([self.connection], [], [], 0)
         if not readable:
@@ -75,15 +98,28 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         fake = self.server.fake
+        if self.path == EXTENSION_PREFIX + "event/next":
+            return self._extension_next()
         if self.path != PREFIX + "invocation/next":
             return self._reply(404, b'{"errorMessage":"unknown path","errorType":"NotFound"}')
-        fake.next_calls += 1
+        self._runtime_connection()
+        with fake.lock:
+            fake.next_calls += 1
+            if fake.registration_open:
+                fake.registration_open = False
+                fake.first_next_at = time.monotonic()
+                fake.check_init_locked()
         fake.waiting.set()
         while True:
-            try:
-                item = fake.queue.get(timeout=0.05)
-            except queue.Empty:
-                item = ()
+            if not fake.init_complete.is_set():
+                # Init lasts until every registered extension called event/next
+                fake.init_complete.wait(0.05)
+                item = () if not fake.closing else None
+            else:
+                try:
+                    item = fake.queue.get(timeout=0.05)
+                except queue.Empty:
+                    item = ()
             if item is not None and self._client_gone():
                 # A runtime that died while waiting must not take an invocation.
                 if item:
@@ -105,12 +141,70 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._reply(200, event, headers)
         fake.handed_at[rid] = time.monotonic()
 
+    def _runtime_connection(self):
+        if not getattr(self, "counted", False):
+            self.counted = True
+            self.server.fake.runtime_connections += 1
+
+    def _extension_register(self, body):
+        fake = self.server.fake
+        name = self.headers.get("Lambda-Extension-Name", "")
+        if fake.register_status is not None:
+            return self._error(fake.register_status, "Extension.ContainerError", "registration refused by the test")
+        if not name:
+            return self._error(403, "Extension.InvalidExtensionName", "Empty extension name")
+        try:
+            request = json.loads(body)
+            events = request["events"]
+            if not isinstance(events, list):
+                raise TypeError("events is not a list")
+        except (ValueError, KeyError, TypeError) as e:
+            return self._error(403, "InvalidRequestFormat", f"body is not {{\"events\": [...]}}: {e}")
+        for event in events:
+            if event != "INVOKE":  # SHUTDOWN is for external extensions only
+                return self._error(403, "Extension.InvalidEventType", f"{event}: not an event for an internal extension")
+        with fake.lock:
+            if not fake.registration_open:
+                return self._error(403, "Extension.RegistrationClosed", "Extension registration closed already")
+            if name in fake.extensions.values():
+                return self._error(403, "Extension.InvalidExtensionState", "Extension with this name already registered")
+            ext_id = str(uuid.uuid4())
+            fake.extensions[ext_id] = name
+            fake.registrations.append({"name": name, "events": events, "at": time.monotonic(),
+                                       "headers": {k.lower(): v for k, v in self.headers.items()}})
+        body = json.dumps({"functionName": "hello-server", "functionVersion": "$LATEST",
+                           "handler": "bootstrap"}).encode()
+        self._reply(200, body, [("Lambda-Extension-Identifier", ext_id)])
+
+    def _extension_next(self):
+        fake = self.server.fake
+        ext_id = self.headers.get("Lambda-Extension-Identifier", "")
+        if not ext_id:
+            return self._error(403, "Extension.MissingExtensionIdentifier", "Missing Lambda-Extension-Identifier header")
+        try:
+            uuid.UUID(ext_id)
+        except ValueError:
+            return self._error(403, "Extension.InvalidExtensionIdentifier", "Invalid Lambda-Extension-Identifier")
+        with fake.lock:
+            if ext_id not in fake.extensions:
+                return self._error(403, "Extension.UnknownExtensionIdentifier", f"Unknown extension {ext_id}")
+            fake.extensions_ready.add(ext_id)
+            fake.check_init_locked()
+        # No event is ever sent: wait until the extension's process is gone or the fake closes.
+        while not fake.closing and not self._client_gone():
+            time.sleep(0.05)
+        self.close_connection = True
+
     def do_POST(self):
         fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
         now = time.monotonic()
+        if self.path == EXTENSION_PREFIX + "register":
+            return self._extension_register(body)
+        if self.path.startswith(PREFIX):
+            self._runtime_connection()
         if self.path == PREFIX + "init/error":
             if fake.handed_out:
                 return self._reply(403, b'{"errorMessage":"init already done","errorType":"InvalidStateTransition"}')
@@ -141,20 +235,51 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class FakeRuntime:
-    def __init__(self):
+    def __init__(self, register_status=None):
+        self.register_status = register_status  # an HTTP status: every extension/register gets it
+        self.closing = False
         self.queue = queue.Queue()
         self.results = queue.Queue()
         self.lock = threading.Lock()
         self.in_flight = set()
         self.waiting = threading.Event()  # a GET next is waiting for an invocation
-        self.handed_out = False
         self.next_calls = 0
         self.connections = 0  # TCP connections the runtime opened
+        self.runtime_connections = 0  # ... of them, those that carried Runtime API (not Extensions API) calls
         self.handed_at = {}   # request id -> when its event was written to the runtime
+        self.new_environment()
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def new_environment(self):
+        """A fresh execution environment (the cold-start benchmark starts one per run): Init again."""
+        with self.lock:
+            self.registration_open = True  # until the runtime's first invocation/next
+            self.first_next_at = None
+            self.extensions = {}        # id -> name
+            self.extensions_ready = set()  # ids that called event/next
+            self.registrations = []     # each: name, events, at (monotonic), headers
+            self.handed_out = False
+            self.init_complete = threading.Event()
+
+    def check_init_locked(self):
+        """Init is complete once the runtime asked for an invocation and every extension for an event."""
+        if not self.registration_open and self.extensions_ready >= set(self.extensions):
+            self.init_complete.set()
+
+    def shutdown(self, server, budget=SHUTDOWN_BUDGET_S):
+        """Ends `server` (harness.Server) as Lambda ends an environment. Returns
+        (signal sent first, exit code, seconds from that signal to the exit)."""
+        sig = signal.SIGTERM if self.extensions else signal.SIGKILL
+        start = time.monotonic()
+        server.signal(sig)
+        rc = server.wait_exit(budget if sig == signal.SIGTERM else 5)
+        if rc is None:
+            server.kill()
+            rc = server.proc.returncode
+        return sig, rc, time.monotonic() - start
 
     @property
     def address(self):
@@ -189,6 +314,7 @@ class FakeRuntime:
         return res
 
     def close(self):
+        self.closing = True
         for _ in range(4):
             self.queue.put(None)
         self.httpd.shutdown()

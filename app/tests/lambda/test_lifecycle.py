@@ -13,8 +13,8 @@ class LambdaTest(unittest.TestCase):
         self.fake = FakeRuntime()
         self.addCleanup(self.fake.close)
 
-    def start(self, env=None):
-        srv = start_lambda(self.fake, env)
+    def start(self, env=None, fake=None):
+        srv = start_lambda(fake or self.fake, env)
         self.addCleanup(srv.kill)
         return srv
 
@@ -131,4 +131,6 @@ class KeepAlive(LambdaTest):
         srv = self.start()
         for _ in range(5):
             self.assertServes(srv)
-        self.assertEqual(self.fake.connections, 1)
+        self.assertEqual(self.fake.runtime_connections, 1)
+        # and one more, held by the shutdown extension's event/next (test_extension.py)
+        self.assertEqual(self.fake.connections, 2)
