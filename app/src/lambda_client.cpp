@@ -83,8 +83,8 @@ std::string RuntimeClient::next(Invocation& out) {
 }
 
 std::string RuntimeClient::respond(std::string_view request_id, std::string_view payload) {
-  Request req = make_request(http::verb::post,
-                             std::string(kPrefix) + "invocation/" + std::string(request_id) + "/response");
+  Request req =
+      make_request(http::verb::post, std::string(kPrefix) + "invocation/" + std::string(request_id) + "/response");
   req.set(http::field::content_type, "application/json");
   req.body().assign(payload);
   Reply reply;
@@ -96,10 +96,9 @@ std::string RuntimeClient::respond(std::string_view request_id, std::string_view
 }
 
 std::string RuntimeClient::report_error(std::string_view request_id, std::string_view type, std::string_view message) {
-  Request req = make_request(http::verb::post,
-                             request_id.empty()
-                                 ? std::string(kPrefix) + "init/error"
-                                 : std::string(kPrefix) + "invocation/" + std::string(request_id) + "/error");
+  Request req = make_request(
+      http::verb::post, request_id.empty() ? std::string(kPrefix) + "init/error"
+                                           : std::string(kPrefix) + "invocation/" + std::string(request_id) + "/error");
   req.set(http::field::content_type, "application/json");
   req.set("Lambda-Runtime-Function-Error-Type", type);
   JsonObject(req.body()).str("errorMessage", message).str("errorType", type).close();

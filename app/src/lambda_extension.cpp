@@ -4,9 +4,8 @@ namespace app::lambda {
 namespace {
 
 void warn(const Logger& log, std::string_view message) {
-  log.event(Level::warn, "extension_error", [&](JsonObject& o) {
-    o.str("extension", ShutdownExtension::kName).str("message", message);
-  });
+  log.event(Level::warn, "extension_error",
+            [&](JsonObject& o) { o.str("extension", ShutdownExtension::kName).str("message", message); });
 }
 
 }  // namespace
