@@ -46,8 +46,8 @@ bool RuntimeClient::interrupted() const {
   return interrupted_;
 }
 
-RuntimeClient::Request RuntimeClient::make_request(http::verb verb, std::string target) const {
-  Request req{verb, std::move(target), 11};
+RuntimeClient::Request RuntimeClient::make_request(http::verb verb, std::string_view target) const {
+  Request req{verb, target, 11};
   req.set(http::field::host, host_);
   return req;
 }

@@ -58,7 +58,7 @@ class RuntimeClient {
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Reply = boost::beast::http::response<boost::beast::http::string_body>;
-  Request make_request(boost::beast::http::verb verb, std::string target) const;
+  Request make_request(boost::beast::http::verb verb, std::string_view target) const;  // Beast copies target
   // A call that may wait as long as Lambda likes: interrupt() can end it.
   std::string long_poll(Request& req, Reply& reply);
   // One request and its reply; on a kept-alive connection the peer had

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "json.hpp"
+#include "response.hpp"
 
 namespace app::lambda {
 namespace json = boost::json;
@@ -39,13 +40,6 @@ std::string_view header(const json::object* headers, std::string_view name) {
     if (iequals(kv.key(), name) && kv.value().is_string()) return kv.value().get_string();
   }
   return {};
-}
-
-void add_header(std::string& out, std::string_view name, std::string_view value) {
-  if (out.back() != '{') out += ',';
-  append_json_string(out, name);
-  out += ':';
-  append_json_string(out, value);
 }
 
 }  // namespace
@@ -109,13 +103,13 @@ void write_http_response(const Response& res, std::string_view request_id, bool 
   const auto end = std::to_chars(num, num + sizeof num, res.status).ptr;
   out += R"({"statusCode":)";
   out.append(num, end);
-  // The headers response.cpp's serialize() writes, in the same order.
   out += R"(,"headers":{)";
-  add_header(out, "Content-Type", res.content_type);
-  add_header(out, "X-Request-Id", request_id);
-  add_header(out, "X-Content-Type-Options", "nosniff");
-  add_header(out, "Cache-Control", "no-store");
-  if (res.allow_get_head) add_header(out, "Allow", "GET, HEAD");
+  visit_headers(res, request_id, [&out](std::string_view name, std::string_view value) {
+    if (out.back() != '{') out += ',';
+    append_json_string(out, name);
+    out += ':';
+    append_json_string(out, value);
+  });
   out += R"(},"body":)";
   append_json_string(out, head ? std::string_view() : std::string_view(res.body));
   out += R"(,"isBase64Encoded":false,"cookies":[]})";

@@ -28,8 +28,9 @@ struct HttpEvent {
 std::string parse_http_event(std::string_view payload, HttpEvent& out);
 
 // Writes the event response for `res` into `out` (cleared first):
-// statusCode, the same headers as the HTTP server sends (less the ones
-// Lambda sets itself: Content-Length, Date, Connection), body (empty for
+// statusCode, the headers of visit_headers (response.hpp), as the HTTP server
+// sends them (less the ones Lambda sets itself: Content-Length, Date,
+// Connection), body (empty for
 // HEAD), isBase64Encoded (false: every body we send is text) and cookies.
 void write_http_response(const Response& res, std::string_view request_id, bool head, std::string& out);
 

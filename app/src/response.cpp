@@ -37,17 +37,18 @@ void serialize(const Response& res, const ResponseMeta& meta, std::string& out) 
   out.append(num, r.ptr);
   out += ' ';
   out += reason_phrase(res.status);
-  out += "\r\nContent-Type: ";
-  out += res.content_type;
-  out += "\r\nContent-Length: ";
+  out += "\r\n";
+  visit_headers(res, meta.request_id, [&out](std::string_view name, std::string_view value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  });
+  out += "Content-Length: ";
   r = std::to_chars(num, num + sizeof num, res.body.size());
   out.append(num, r.ptr);
   out += "\r\n";
   out += date_header();
-  out += "X-Request-Id: ";
-  out += meta.request_id;
-  out += "\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n";
-  if (res.allow_get_head) out += "Allow: GET, HEAD\r\n";
   if (meta.close) {
     out += "Connection: close\r\n";
   } else if (meta.keep_alive_10) {

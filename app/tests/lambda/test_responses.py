@@ -70,6 +70,16 @@ class LambdaMatchesHttp(unittest.TestCase):
                 self.assertSame(lam, http)
                 self.assertEqual(lam["headers"]["X-Request-Id"], rid)  # none sent: Lambda's request id
 
+    def test_same_header_list_with_the_security_defaults(self):
+        # Both modes write response.hpp's visit_headers list: the same names, in the same order.
+        for path in ("/", "/nope"):
+            with self.subTest(path=path):
+                lam, _, http = self.both("GET", path, headers={"X-Request-Id": "h1"})
+                http_list = [(k, v) for k, v in http.header_list if k not in ("Content-Length", "Date", "Connection")]
+                self.assertEqual(list(lam["headers"].items()), http_list)
+                self.assertEqual(lam["headers"]["X-Content-Type-Options"], "nosniff")
+                self.assertEqual(lam["headers"]["Cache-Control"], "no-store")
+
     def test_head_has_no_body(self):
         for path in ("/", "/version"):
             with self.subTest(path=path):

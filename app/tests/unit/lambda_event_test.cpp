@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "response.hpp"
 
 namespace app::lambda {
 namespace {
@@ -115,6 +120,22 @@ TEST(LambdaEvent, ResponseCarriesStatusHeadersAndBody) {
   EXPECT_EQ(h.at("X-Content-Type-Options").as_string(), "nosniff");
   EXPECT_EQ(h.at("Cache-Control").as_string(), "no-store");
   EXPECT_FALSE(h.contains("Allow"));
+}
+
+TEST(LambdaEvent, ResponseHeadersAreTheSharedList) {
+  for (const bool allow : {false, true}) {
+    Response res;
+    res.content_type = "text/plain; charset=utf-8";
+    res.allow_get_head = allow;
+    std::vector<std::pair<std::string, std::string>> expected, got;
+    visit_headers(res, "rid",
+                  [&](std::string_view name, std::string_view value) { expected.emplace_back(name, value); });
+    const auto j = response_json(res, "rid", false);
+    for (const auto& kv : j.at("headers").as_object()) {
+      got.emplace_back(kv.key(), kv.value().as_string());
+    }
+    EXPECT_EQ(got, expected);  // the same names, values and order as serialize() writes
+  }
 }
 
 TEST(LambdaEvent, ResponseForHeadHasNoBodyAnd405HasAllow) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "status.hpp"
 
 namespace app {
@@ -25,6 +28,36 @@ TEST(Serialize, HeadersAndBody) {
   EXPECT_EQ(out.find("Server:"), std::string::npos);
   EXPECT_EQ(out.find("Connection:"), std::string::npos);
   EXPECT_EQ(out.substr(out.size() - 17), "\r\n\r\nHello, World!");
+}
+
+// The names of the header lines of an HTTP/1.1 response, in order.
+std::vector<std::string> header_names(const std::string& wire) {
+  std::vector<std::string> names;
+  std::size_t at = wire.find("\r\n") + 2;
+  for (std::size_t end; (end = wire.find("\r\n", at)) != at; at = end + 2) {
+    names.push_back(wire.substr(at, wire.find(':', at) - at));
+  }
+  return names;
+}
+
+TEST(Serialize, WritesTheSharedHeaderListThenTheTransportsOwn) {
+  for (const bool allow : {false, true}) {
+    Response r;
+    r.content_type = "application/json";
+    r.allow_get_head = allow;
+    std::vector<std::string> expected;
+    std::string lines;
+    visit_headers(r, "rid", [&](std::string_view name, std::string_view value) {
+      expected.emplace_back(name);
+      lines += std::string(name) + ": " + std::string(value) + "\r\n";
+    });
+    EXPECT_EQ(expected.size(), allow ? 5u : 4u);
+    expected.insert(expected.end(), {"Content-Length", "Date", "Connection"});
+    std::string out;
+    serialize(r, ResponseMeta{"rid", false, true, false}, out);
+    EXPECT_EQ(header_names(out), expected) << out;
+    EXPECT_NE(out.find("\r\n" + lines), std::string::npos) << out;  // names and values, in one run
+  }
 }
 
 TEST(Serialize, HeadKeepsContentLengthDropsBody) {
