@@ -10,8 +10,10 @@ void warn(const Logger& log, std::string_view message) {
 
 }  // namespace
 
-ShutdownExtension::ShutdownExtension(const boost::asio::ip::tcp::endpoint& api, const Logger& log) : client_(api) {
-  if (std::string error = client_.register_extension(kName, id_); !error.empty()) {
+ShutdownExtension::ShutdownExtension(RuntimeClient& runtime, const boost::asio::ip::tcp::endpoint& api,
+                                     const Logger& log)
+    : client_(api) {
+  if (std::string error = runtime.register_extension(kName, id_); !error.empty()) {
     id_.clear();
     warn(log, "not registered, so Lambda will SIGKILL the runtime at shutdown (metrics of the last minute are lost): " +
                   error);

@@ -23,11 +23,13 @@ class ShutdownExtension {
   // Internal extension names must be unique within a function.
   static constexpr std::string_view kName = "server-graceful-shutdown";
 
-  // Registers, and starts the thread that waits in event/next (which ends
-  // Lambda's Init phase for the extension). Construct before the runtime's
-  // first invocation/next: registration closes then. Failing is a warning,
-  // not an error: the function runs on, and shutdown is a SIGKILL again.
-  ShutdownExtension(const boost::asio::ip::tcp::endpoint& api, const Logger& log);
+  // Registers over `runtime` (the runtime's own connection, idle until its
+  // first invocation/next: no connect on the cold start's path), then starts
+  // the thread that waits in event/next on a connection of its own (which
+  // ends Lambda's Init phase for the extension). Construct before the
+  // runtime's first invocation/next: registration closes then. Failing is a
+  // warning, not an error: the function runs on, and shutdown is a SIGKILL again.
+  ShutdownExtension(RuntimeClient& runtime, const boost::asio::ip::tcp::endpoint& api, const Logger& log);
   ~ShutdownExtension();  // ends the waiting event/next and joins the thread
   ShutdownExtension(const ShutdownExtension&) = delete;
   ShutdownExtension& operator=(const ShutdownExtension&) = delete;
@@ -37,8 +39,8 @@ class ShutdownExtension {
  private:
   void wait_for_events(const Logger& log);
 
-  RuntimeClient client_;
-  std::string id_;  // Lambda-Extension-Identifier; empty: not registered
+  RuntimeClient client_;  // the event/next connection
+  std::string id_;        // Lambda-Extension-Identifier; empty: not registered
   std::thread thread_;
 };
 

@@ -244,7 +244,7 @@ int run(std::string_view runtime_api, const ParseResult& parsed) {
   }
   // Registered before the first invocation/next (registration closes then),
   // so that Lambda's shutdown is a SIGTERM, which flushes what is below.
-  const ShutdownExtension extension(*endpoint, log);
+  const ShutdownExtension extension(client, *endpoint, log);
   Metrics metrics(1);
   AppState state(metrics, build);
   state.log = &log;

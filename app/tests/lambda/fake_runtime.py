@@ -170,8 +170,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return self._error(403, "Extension.InvalidExtensionState", "Extension with this name already registered")
             ext_id = str(uuid.uuid4())
             fake.extensions[ext_id] = name
-            fake.registrations.append({"name": name, "events": events, "at": time.monotonic(),
-                                       "headers": {k.lower(): v for k, v in self.headers.items()}})
+            fake.registrations.append({"name": name, "events": events, "at": time.monotonic()})
         body = json.dumps({"functionName": "hello-server", "functionVersion": "$LATEST",
                            "handler": "bootstrap"}).encode()
         self._reply(200, body, [("Lambda-Extension-Identifier", ext_id)])
@@ -260,7 +259,7 @@ class FakeRuntime:
             self.first_next_at = None
             self.extensions = {}        # id -> name
             self.extensions_ready = set()  # ids that called event/next
-            self.registrations = []     # each: name, events, at (monotonic), headers
+            self.registrations = []     # each: name, events, at (monotonic)
             self.handed_out = False
             self.init_complete = threading.Event()
 

@@ -3,7 +3,11 @@ SIGKILL. The runtime registers a no-op internal extension (lambda_extension.hpp)
 so that the last partial minute of EMF metrics and the buffered log lines are
 written before the environment goes; the fake (fake_runtime.py) ends the
 process as Lambda does (FakeRuntime.shutdown)."""
+import http.client
+import json
 import signal
+import socket
+import unittest
 import uuid
 
 from lambda_harness import FakeRuntime, http_event
@@ -61,3 +65,51 @@ class LambdaShutdown(LambdaTest):
         self.assertEqual((emf[0]["Requests"], emf[0]["Requests4xx"]), (3, 1))
         self.assertEqual(len(srv.events("request")), 3)  # and every access line
         self.assertEqual([o["message"] for o in srv.events("shutdown")], ["SIGTERM"])
+
+
+class FakeExtensionsApi(unittest.TestCase):
+    """The fake's own checks, which a wrong registration would hit."""
+
+    def setUp(self):
+        self.fake = FakeRuntime()
+        self.addCleanup(self.fake.close)
+
+    def call(self, method, path, headers=None, body=None):
+        host, port = self.fake.address.split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+        self.addCleanup(conn.close)
+        conn.request(method, path, body=body, headers=headers or {})
+        res = conn.getresponse()
+        data = res.read()
+        return res.status, (json.loads(data).get("errorType") if data else None), res
+
+    def register(self, name="ext", body=b'{"events":[]}'):
+        headers = {"Content-Type": "application/json"}
+        if name is not None:
+            headers["Lambda-Extension-Name"] = name
+        return self.call("POST", "/2020-01-01/extension/register", headers, body)
+
+    def test_register_checks_the_name_and_the_events(self):
+        self.assertEqual(self.register(name=None)[:2], (403, "Extension.InvalidExtensionName"))
+        self.assertEqual(self.register(body=b"not json")[:2], (403, "InvalidRequestFormat"))
+        self.assertEqual(self.register(body=b'{"events":"INVOKE"}')[:2], (403, "InvalidRequestFormat"))
+        self.assertEqual(self.register(body=b'{"events":["SHUTDOWN"]}')[:2], (403, "Extension.InvalidEventType"))
+        status, _, res = self.register()
+        self.assertEqual(status, 200)
+        uuid.UUID(res.getheader("Lambda-Extension-Identifier"))
+        self.assertEqual(self.register()[:2], (403, "Extension.InvalidExtensionState"))  # the name is taken
+
+    def test_event_next_needs_a_registered_id(self):
+        path = "/2020-01-01/extension/event/next"
+        self.assertEqual(self.call("GET", path)[:2], (403, "Extension.MissingExtensionIdentifier"))
+        self.assertEqual(self.call("GET", path, {"Lambda-Extension-Identifier": "x"})[:2],
+                         (403, "Extension.InvalidExtensionIdentifier"))
+        self.assertEqual(self.call("GET", path, {"Lambda-Extension-Identifier": str(uuid.uuid4())})[:2],
+                         (403, "Extension.UnknownExtensionIdentifier"))
+
+    def test_registration_closes_at_the_runtimes_first_next(self):
+        host, port = self.fake.address.split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as runtime:
+            runtime.sendall(b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertTrue(self.fake.waiting.wait(5))
+            self.assertEqual(self.register()[:2], (403, "Extension.RegistrationClosed"))
