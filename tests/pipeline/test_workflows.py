@@ -186,6 +186,80 @@ class Rules(unittest.TestCase):
         no_token = self.DEPLOY.replace("      id-token: write\n", "")
         self.assertRuleFails(cw.oidc_only_where_used, no_token, "without id-token")
 
+    FUNCTION = textwrap.dedent("""
+        name: d
+        on: push
+        jobs:
+          build:
+            environment: dev
+            outputs:
+              image-uri: ${{ steps.target.outputs.repository }}
+              image-digest: ${{ steps.build.outputs.digest }}
+            steps:
+              - run: scripts/ci/image-target.sh dev "$DEPLOY_TAG" build
+          deploy-prod:
+            needs: build
+            environment:
+              name: prod
+            outputs:
+              image: ${{ steps.deploy.outputs.image }}
+            steps:
+              - id: deploy
+                run: scripts/deploy.sh --env prod --tag "$DEPLOY_TAG" --digest "$IMAGE_DIGEST"
+          deploy-dev:
+            needs: build
+            environment: dev
+            outputs:
+              image: ${{ steps.deploy.outputs.image }}
+            steps:
+              - id: deploy
+                run: scripts/deploy.sh --env dev --tag "$DEPLOY_TAG" --digest "$IMAGE_DIGEST"
+          function-prod:
+            needs: deploy-prod
+            environment:
+              name: prod
+            steps:
+              - id: deploy
+                env:
+                  IMAGE: ${{ needs.deploy-prod.outputs.image }}
+                run: scripts/ci/function-from-image.sh --env prod --image "$IMAGE" --commit "$DEPLOY_TAG"
+        """)
+
+    def test_image_from_service_deploy(self):
+        self.assertEqual(cw.image_from_service_deploy(wf(self.FUNCTION)), [])
+        # The forms deploy.yml had: a tag resolved again (prod) ...
+        retag = self.FUNCTION.replace(
+            "      - id: deploy\n        env:\n          IMAGE: ${{ needs.deploy-prod.outputs.image }}",
+            "      - id: target\n"
+            "        run: scripts/ci/image-target.sh prod \"$DEPLOY_TAG\" existing >>\"$GITHUB_OUTPUT\"\n"
+            "      - id: deploy\n        env:\n          IMAGE: ${{ steps.target.outputs.image }}")
+        self.assertRuleFails(cw.image_from_service_deploy, retag, "resolves an image tag again",
+                             "--image is '${{ steps.target.outputs.image }}'")
+        # ... and the build job's outputs instead of what the service deploy ran (dev).
+        from_build = self.FUNCTION.replace(
+            "${{ needs.deploy-prod.outputs.image }}",
+            "${{ needs.build.outputs.image-uri }}@${{ needs.build.outputs.image-digest }}")
+        self.assertRuleFails(cw.image_from_service_deploy, from_build, "not ${{ needs.<service deploy job>")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("needs: deploy-prod", "needs: [build, deploy-prod]").replace(
+                                 "needs.deploy-prod.outputs.image", "needs.build.outputs.image-uri"),
+                             "which deploys no service")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("needs: deploy-prod", "needs: [deploy-prod]").replace(
+                                 "needs.deploy-prod.outputs.image", "needs.deploy-dev.outputs.image"),
+                             "which it does not need")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("needs: deploy-prod", "needs: [deploy-prod, deploy-dev]").replace(
+                                 "needs.deploy-prod.outputs.image", "needs.deploy-dev.outputs.image"),
+                             "which deploys environment dev")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("image: ${{ steps.deploy.outputs.image }}",
+                                                   "image: ${{ steps.deploy.outputs.app_url }}", 1),
+                             "is not the `image` output")
+        # A literal --image (a tag) fails too.
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace('--image "$IMAGE"', "--image repo:latest"), "'repo:latest'")
+
     def test_no_secrets_in_run(self):
         bad = GOOD.replace('make test SUITES="workflows"', 'echo "${{ secrets.TOKEN }}" | docker login')
         self.assertRuleFails(cw.no_secrets_in_run, bad, "secrets")
