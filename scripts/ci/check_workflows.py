@@ -35,6 +35,8 @@ Across workflows (a function (list of Workflow) -> list of messages):
                         joining a group cancels the one pending there, so a
                         deploy could silently cancel a pending infrastructure
                         apply (or the reverse)
+  paths_cover_inputs    a workflow's push/pull_request `paths:` cover every file its
+                        jobs use (scripts/ci/workflow_inputs.py derives them)
 """
 from __future__ import annotations
 
@@ -371,7 +373,10 @@ def workflow_files(root: Path = ROOT) -> list[Path]:
 def main(argv: list[str]) -> int:
     files = [Path(a) for a in argv] or workflow_files()
     workflows = [Workflow.load(f) for f in files]
+    from workflow_inputs import paths_cover_inputs  # it imports this module
     problems = [p for w in workflows for p in check(w)] + own_concurrency_groups(workflows)
+    if not argv:  # which roots another workflow applies needs them all
+        problems += paths_cover_inputs(workflows)
     print("\n".join(problems) if problems else f"check_workflows: {len(files)} file(s) keep every rule")
     return 1 if problems else 0
 
