@@ -12,7 +12,8 @@ export ROOT BUILD_DIR
 # that shares nothing with the others (no emulator, or an AWS emulator of its
 # own; no containers, no fixed ports) may also join TEST_SIDE_SUITES: `make
 # test` runs those in a second lane beside the others, so the two lanes end
-# at about the same time.
+# at about the same time. Which suites join is a matter of their measured
+# times (CI's fresh run: mk/30-infra.mk says why infra-static moved there).
 TEST_SUITES :=
 TEST_SIDE_SUITES :=
 

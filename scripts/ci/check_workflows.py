@@ -18,6 +18,12 @@ The rules (docs/pipeline.md, "Rules every workflow keeps"):
   checkout_no_creds     actions/checkout runs with persist-credentials: false
   commands_exist        `make` targets, `make test SUITES=` suites and repository
                         scripts named in run scripts exist
+  image_from_service_deploy
+                        a job that deploys an image's binary elsewhere (the Lambda
+                        function: scripts/ci/function-from-image.sh) takes the image
+                        from the `image` output of a job it needs that deployed the
+                        service of the same environment (scripts/deploy.sh), never a
+                        tag resolved again: both run exactly the same digest
   declared_inputs       every pinned action is recorded in .github/action-inputs.json
                         (its action.yml at that commit: inputs, outputs, runtime); each
                         `with:` key is an input it declares, its required inputs are given,
@@ -29,6 +35,8 @@ Across workflows (a function (list of Workflow) -> list of messages):
                         joining a group cancels the one pending there, so a
                         deploy could silently cancel a pending infrastructure
                         apply (or the reverse)
+  paths_cover_inputs    a workflow's push/pull_request `paths:` cover every file its
+                        jobs use (scripts/ci/workflow_inputs.py derives them)
 """
 from __future__ import annotations
 
@@ -222,6 +230,66 @@ def commands_exist(wf: Workflow, root: Path = ROOT) -> list[str]:
     return problems
 
 
+# Scripts that deploy the binary of an image the service deploy already ran.
+IMAGE_CONSUMERS = ("scripts/ci/function-from-image.sh",)
+SERVICE_DEPLOY = "scripts/deploy.sh"
+NEEDS_OUTPUT = re.compile(r"^\$\{\{\s*needs\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}$")
+
+
+def _env_name(job: dict):
+    env = job.get("environment")
+    return env.get("name") if isinstance(env, dict) else env
+
+
+def _image_arg(step: dict, job: dict, script: str) -> str | None:
+    """The --image value a consumer is given: a literal, or the env var it names (step env, then job env)."""
+    m = re.search(r"--image[= ]\s*\"?(\$\{?(\w+)\}?|[^\s\"]+)", script)
+    if not m:
+        return None
+    if not m.group(2):
+        return m.group(1)
+    return str((step.get("env") or {}).get(m.group(2), (job.get("env") or {}).get(m.group(2))))
+
+
+def image_from_service_deploy(wf: Workflow) -> list[str]:
+    jobs = dict(wf.jobs())
+    problems = []
+    for name, job in jobs.items():
+        scripts = [(s, str(s["run"])) for s in steps(job) if "run" in s]
+        if not any(c in script for _, script in scripts for c in IMAGE_CONSUMERS):
+            continue
+        if any("scripts/ci/image-target.sh" in script for _, script in scripts):
+            problems.append(f"job {name}: resolves an image tag again (scripts/ci/image-target.sh); take the "
+                            "image the service deploy ran from its job output")
+        needs = job.get("needs") or []
+        needs = [needs] if isinstance(needs, str) else needs
+        for step, script in scripts:
+            if not any(c in script for c in IMAGE_CONSUMERS):
+                continue
+            value = _image_arg(step, job, script)
+            m = NEEDS_OUTPUT.match(value or "")
+            if not m:
+                problems.append(f"job {name}: --image is {value!r}, not ${{{{ needs.<service deploy job>.outputs.image }}}}"
+                                " (the image the service deploy of this environment ran)")
+                continue
+            src, output = m.groups()
+            source = jobs.get(src) or {}
+            deploy_ids = [s.get("id") for s in steps(source) if SERVICE_DEPLOY in str(s.get("run", ""))]
+            if src not in needs:
+                problems.append(f"job {name}: takes its image from job {src}, which it does not need")
+            elif not deploy_ids:
+                problems.append(f"job {name}: takes its image from job {src}, which deploys no service "
+                                f"({SERVICE_DEPLOY})")
+            elif str((source.get("outputs") or {}).get(output, "")).replace(" ", "") not in \
+                    {f"${{{{steps.{i}.outputs.image}}}}" for i in deploy_ids if i}:
+                problems.append(f"job {name}: job {src}'s output {output!r} is not the `image` output of its "
+                                f"{SERVICE_DEPLOY} step")
+            elif _env_name(source) != _env_name(job):
+                problems.append(f"job {name} (environment {_env_name(job)}) takes its image from job {src}, "
+                                f"which deploys environment {_env_name(source)}")
+    return problems
+
+
 @functools.lru_cache(maxsize=None)
 def recorded_actions(path: str) -> dict:
     """owner/repo@sha -> {version, runs, inputs, required, outputs} (scripts/ci/action_inputs.py writes it)."""
@@ -268,7 +336,8 @@ def declared_inputs(wf: Workflow, record: Path = ACTION_INPUTS) -> list[str]:
 
 
 RULES = [pinned_actions, read_only_top_level, job_timeouts, deploy_concurrency, oidc_only_where_used,
-         no_secrets_in_run, no_untrusted_in_run, checkout_no_creds, commands_exist, declared_inputs]
+         no_secrets_in_run, no_untrusted_in_run, checkout_no_creds, commands_exist, declared_inputs,
+         image_from_service_deploy]
 
 
 def _group_prefixes(wf: Workflow):
@@ -304,7 +373,10 @@ def workflow_files(root: Path = ROOT) -> list[Path]:
 def main(argv: list[str]) -> int:
     files = [Path(a) for a in argv] or workflow_files()
     workflows = [Workflow.load(f) for f in files]
+    from workflow_inputs import paths_cover_inputs  # it imports this module
     problems = [p for w in workflows for p in check(w)] + own_concurrency_groups(workflows)
+    if not argv:  # which roots another workflow applies needs them all
+        problems += paths_cover_inputs(workflows)
     print("\n".join(problems) if problems else f"check_workflows: {len(files)} file(s) keep every rule")
     return 1 if problems else 0
 

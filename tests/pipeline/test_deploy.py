@@ -103,14 +103,25 @@ class DeployPath(unittest.TestCase):
         return json.loads(r.stdout) if r.stdout.strip() else {}
 
     @classmethod
-    def push_fake_image(cls, tag):
-        """A minimal schema-2 manifest: ECR stores it; nothing runs it in the emulator."""
-        config = "sha256:" + hashlib.sha256(tag.encode()).hexdigest()
+    def push_fake_image(cls, tag, arch="amd64", upload_config=True):
+        """A minimal single-platform schema-2 manifest: ECR stores it; nothing runs it in the emulator.
+        Its config blob (which names the architecture; preflight reads it) is uploaded first, as a
+        push does (the emulator's layer API: infra/tests/emulator/ecr_layers.py)."""
+        repo = cls.outputs["ecr_repository_name"]
+        blob = json.dumps({"architecture": arch, "os": "linux", "config": {"Labels": {"tag": tag}}}).encode()
+        config = "sha256:" + hashlib.sha256(blob).hexdigest()
+        if upload_config:
+            ecr = cls.emulator.client("ecr")  # in process: three CLI starts per image cost seconds here
+            upload = ecr.initiate_layer_upload(repositoryName=repo)["uploadId"]
+            ecr.upload_layer_part(repositoryName=repo, uploadId=upload, partFirstByte=0, partLastByte=len(blob) - 1,
+                                  layerPartBlob=blob)
+            ecr.complete_layer_upload(repositoryName=repo, uploadId=upload, layerDigests=[config])
         manifest = json.dumps({
             "schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2, "digest": config},
+            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": len(blob),
+                       "digest": config},
             "layers": []})
-        cls.put_image(cls.outputs["ecr_repository_name"], tag, manifest)
+        cls.put_image(repo, tag, manifest)
 
     @classmethod
     def put_image(cls, repo, tag, manifest):
@@ -330,11 +341,24 @@ exec "{real}" "$@"
         r = self.preflight("--env", "local", "--digest", "sha256:" + "9" * 64)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn(f"image digest sha256:{'9' * 64} not found in ECR repository", r.stderr)
-        # Without --tag: the image deployed last (B by its digest, a single-platform manifest here).
+        # Without --tag: the image deployed last (B by its digest, a single-platform manifest here):
+        # its architecture is read from its config blob.
         r = self.preflight("--env", "local")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn(f"deployed tag: {self.record(TAG_B)}", r.stdout)
-        self.assertIn(f"image {self.outputs['ecr_repository_name']}@{self.digest(TAG_B)} ", r.stdout)
+        self.assertIn(f"image {self.outputs['ecr_repository_name']}@{self.digest(TAG_B)} is linux/amd64 "
+                      "(task cpu_architecture X86_64)", r.stdout)
+        # A single-platform image for the other architecture; one whose config cannot be read is a note.
+        self.push_fake_image("arm64-single", arch="arm64")
+        r = self.preflight("--env", "local", "--tag", "arm64-single")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(f"image {self.outputs['ecr_repository_name']}:arm64-single is built for arm64, the task runs amd64",
+                      r.stderr)
+        self.push_fake_image("no-config", upload_config=False)
+        r = self.preflight("--env", "local", "--tag", "no-config")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("its architecture could not be read from its config", r.stdout)
+        self.assertIn("LayersNotFoundException", r.stdout)
 
         r = self.preflight("--env", "local", "--tag", "arm64-only")
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)

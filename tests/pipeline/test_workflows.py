@@ -186,6 +186,80 @@ class Rules(unittest.TestCase):
         no_token = self.DEPLOY.replace("      id-token: write\n", "")
         self.assertRuleFails(cw.oidc_only_where_used, no_token, "without id-token")
 
+    FUNCTION = textwrap.dedent("""
+        name: d
+        on: push
+        jobs:
+          build:
+            environment: dev
+            outputs:
+              image-uri: ${{ steps.target.outputs.repository }}
+              image-digest: ${{ steps.build.outputs.digest }}
+            steps:
+              - run: scripts/ci/image-target.sh dev "$DEPLOY_TAG" build
+          deploy-prod:
+            needs: build
+            environment:
+              name: prod
+            outputs:
+              image: ${{ steps.deploy.outputs.image }}
+            steps:
+              - id: deploy
+                run: scripts/deploy.sh --env prod --tag "$DEPLOY_TAG" --digest "$IMAGE_DIGEST"
+          deploy-dev:
+            needs: build
+            environment: dev
+            outputs:
+              image: ${{ steps.deploy.outputs.image }}
+            steps:
+              - id: deploy
+                run: scripts/deploy.sh --env dev --tag "$DEPLOY_TAG" --digest "$IMAGE_DIGEST"
+          function-prod:
+            needs: deploy-prod
+            environment:
+              name: prod
+            steps:
+              - id: deploy
+                env:
+                  IMAGE: ${{ needs.deploy-prod.outputs.image }}
+                run: scripts/ci/function-from-image.sh --env prod --image "$IMAGE" --commit "$DEPLOY_TAG"
+        """)
+
+    def test_image_from_service_deploy(self):
+        self.assertEqual(cw.image_from_service_deploy(wf(self.FUNCTION)), [])
+        # The forms deploy.yml had: a tag resolved again (prod) ...
+        retag = self.FUNCTION.replace(
+            "      - id: deploy\n        env:\n          IMAGE: ${{ needs.deploy-prod.outputs.image }}",
+            "      - id: target\n"
+            "        run: scripts/ci/image-target.sh prod \"$DEPLOY_TAG\" existing >>\"$GITHUB_OUTPUT\"\n"
+            "      - id: deploy\n        env:\n          IMAGE: ${{ steps.target.outputs.image }}")
+        self.assertRuleFails(cw.image_from_service_deploy, retag, "resolves an image tag again",
+                             "--image is '${{ steps.target.outputs.image }}'")
+        # ... and the build job's outputs instead of what the service deploy ran (dev).
+        from_build = self.FUNCTION.replace(
+            "${{ needs.deploy-prod.outputs.image }}",
+            "${{ needs.build.outputs.image-uri }}@${{ needs.build.outputs.image-digest }}")
+        self.assertRuleFails(cw.image_from_service_deploy, from_build, "not ${{ needs.<service deploy job>")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("needs: deploy-prod", "needs: [build, deploy-prod]").replace(
+                                 "needs.deploy-prod.outputs.image", "needs.build.outputs.image-uri"),
+                             "which deploys no service")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("needs: deploy-prod", "needs: [deploy-prod]").replace(
+                                 "needs.deploy-prod.outputs.image", "needs.deploy-dev.outputs.image"),
+                             "which it does not need")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("needs: deploy-prod", "needs: [deploy-prod, deploy-dev]").replace(
+                                 "needs.deploy-prod.outputs.image", "needs.deploy-dev.outputs.image"),
+                             "which deploys environment dev")
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace("image: ${{ steps.deploy.outputs.image }}",
+                                                   "image: ${{ steps.deploy.outputs.app_url }}", 1),
+                             "is not the `image` output")
+        # A literal --image (a tag) fails too.
+        self.assertRuleFails(cw.image_from_service_deploy,
+                             self.FUNCTION.replace('--image "$IMAGE"', "--image repo:latest"), "'repo:latest'")
+
     def test_no_secrets_in_run(self):
         bad = GOOD.replace('make test SUITES="workflows"', 'echo "${{ secrets.TOKEN }}" | docker login')
         self.assertRuleFails(cw.no_secrets_in_run, bad, "secrets")
@@ -219,6 +293,86 @@ class Rules(unittest.TestCase):
             text = GOOD.replace('make test SUITES="workflows"', "scripts/x.sh")
             self.assertIn("not executable", "\n".join(cw.commands_exist(wf(text), Path(d))))
             self.assertEqual(cw.commands_exist(wf(text.replace("run: scripts", "run: bash scripts")), Path(d)), [])
+
+
+class PathsFilters(unittest.TestCase):
+    """deploy.yml and infra.yml run on a push (or pull request) touching their `paths:`:
+    every file their jobs use must be there (scripts/ci/workflow_inputs.py derives them)."""
+
+    @classmethod
+    def setUpClass(cls):
+        import workflow_inputs
+        cls.wi = workflow_inputs
+        cls.real = {p.name: cw.Workflow.load(p) for p in WORKFLOWS}
+
+    def check(self, **replaced):
+        """paths_cover_inputs over the three workflows, some of them with another text."""
+        workflows = [cw.Workflow.load(w.path, replaced[name]) if name in replaced else w
+                     for name, w in self.real.items()]
+        return "\n".join(self.wi.paths_cover_inputs(workflows))
+
+    def test_the_filters_cover_every_file_the_jobs_use(self):
+        problems = self.check()
+        self.assertFalse(problems, problems)
+
+    def test_every_filter_entry_is_needed(self):
+        """Dropping any one entry leaves a file the jobs use uncovered: the check sees each."""
+        for name in ("deploy.yml", "infra.yml"):
+            text = self.real[name].text
+            entries = {e for paths in self.wi.push_paths(self.real[name]).values() for e in paths}
+            self.assertGreater(len(entries), 1, name)
+            for entry in sorted(entries):
+                with self.subTest(workflow=name, entry=entry):
+                    self.assertIn(f"      - {entry}\n", text)
+                    self.assertIn("paths misses", self.check(**{name: text.replace(f"      - {entry}\n", "")}))
+
+    def test_red_on_the_old_deploy_filter(self):
+        """deploy.yml's list before the function jobs were covered."""
+        text = self.real["deploy.yml"].text
+        start, end = text.index("    paths:\n"), text.index("  workflow_dispatch:")
+        old = text[:start] + "    paths:\n" + "".join(f"      - {p}\n" for p in (
+            "app/**", "scripts/container/**", "scripts/deploy.sh", "scripts/preflight.sh", "scripts/service-check.sh",
+            "scripts/smoke-test.sh", "scripts/tf.sh", "scripts/lib/deploy-steps.sh", "scripts/ci/image-target.sh",
+            "scripts/ci/promote-image.sh", "infra/service/**", "infra/modules/ecs-service/**",
+            ".github/workflows/deploy.yml")) + text[end:]
+        problems = self.check(**{"deploy.yml": old})
+        for path in ("scripts/ci/function-from-image.sh", "scripts/package-function.sh", "scripts/deploy-function.sh",
+                     "infra/function/main.tf", "infra/envs/prod.function.tfvars",
+                     "infra/modules/lambda-function/main.tf", "scripts/ci/deploy-failed-early.sh"):
+            self.assertIn(f"\n    {path} (", problems)
+
+    def test_what_counts_as_used(self):
+        inputs = self.wi.derive(list(self.real.values()))
+        deploy = inputs[self.real["deploy.yml"].path].files
+        # A variable in a referenced path is a wildcard ("$root/infra/envs/$env.function.tfvars").
+        self.assertIn("infra/envs/prod.function.tfvars", deploy)
+        # A root's local modules, and theirs.
+        self.assertIn("infra/modules/observability/modules/service-alarms/main.tf", deploy)
+        # A build context is used, not run: app/'s test scripts are not followed into tests/lib.
+        self.assertIn("app/Dockerfile", deploy)
+        self.assertNotIn("tests/lib/ports.py", deploy)
+        # The platform: deploy.yml only reads its outputs, and infra.yml applies it ...
+        self.assertNotIn("infra/platform/main.tf", deploy)
+        self.assertIn("infra/platform/main.tf", inputs[self.real["infra.yml"].path].files)
+        # ... without infra.yml, deploy.yml would have to cover it.
+        alone = self.wi.derive([self.real["deploy.yml"]])[self.real["deploy.yml"].path].files
+        self.assertIn("infra/platform/main.tf", alone)
+        # Reached only for env local (the local stack): deploy.sh names it, no workflow deploys it.
+        self.assertIn("local/ecs_ctl.py", (ROOT / "scripts/deploy.sh").read_text())
+        self.assertNotIn("local/ecs_ctl.py", deploy)
+
+    def test_make_targets_are_not_followed(self):
+        text = self.real["infra.yml"].text.replace('run: scripts/ci/tf-apply.sh dev', 'run: make deploy ENV=dev')
+        self.assertIn("runs make", self.check(**{"infra.yml": text}))
+
+    def test_github_path_patterns(self):
+        covered = self.wi.covered
+        self.assertTrue(covered("app/src/main.cpp", ["app/**"]))
+        self.assertFalse(covered("app/src/main.cpp", ["app/*"]))
+        self.assertTrue(covered("scripts/ci/tf-plan.sh", ["scripts/ci/tf-*.sh"]))
+        self.assertFalse(covered("scripts/ci/x/tf-plan.sh", ["scripts/ci/tf-*.sh"]))
+        self.assertFalse(covered("infra/README.md", ["infra/**", "!infra/*.md"]))
+        self.assertTrue(covered("infra/README.md", ["!infra/*.md", "infra/**"]))
 
 
 class DeclaredInputs(unittest.TestCase):

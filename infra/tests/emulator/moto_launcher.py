@@ -28,6 +28,9 @@
 6. A resend of a write moto already answered (the SDK's retry after an
    answer lost on one of the server's per-request connections) gets the
    same answer instead of running twice: retry_replay.py.
+7. ECR's layer API (upload, GetDownloadUrlForLayer and the URL it gives),
+   which moto answers with 500 (the AWS CLI retries that for 5 s a call):
+   ecr_layers.py.
 
 Usage: python3 moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 0]
 """
@@ -46,6 +49,7 @@ from moto.s3.models import FakeBucket
 from moto.s3.responses import S3Response
 from moto.server import main as moto_server_main
 
+import ecr_layers
 import iam_enforcement
 import retry_replay
 
@@ -205,6 +209,7 @@ def install() -> None:
     ApplicationAutoScalingResponse.untag_resource = untag_resource
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
     ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
+    ecr_layers.install()
     iam_enforcement.install()
     retry_replay.install()
 
