@@ -138,6 +138,7 @@ fi
 # breaker has already rolled ECS back).
 rollback() {
   local reason=$1 result restored
+  trap - INT TERM  # from here on the rollback itself puts SSM back
   step "FAILED: $reason" >&2
   if err=$(aws_ ssm put-parameter --name "$param" --value "${prev:-none}" --overwrite 2>&1); then
     restored="The SSM parameter holds \`${prev:-none}\` again."
@@ -162,6 +163,24 @@ rollback() {
   summary "FAILED" "$reason"$'\n\n'"$result $restored"
   exit 1
 }
+
+# Cancelled or timed out from here on (GitHub sends SIGINT, then SIGTERM, and
+# kills the job seconds later; bash runs this once Terraform, which got the
+# signal too, has stopped): SSM must not keep an image that never became
+# stable, or the next infrastructure apply would roll it out again.
+interrupted() {
+  trap - INT TERM
+  step "INTERRUPTED ($1) during the deploy of $record" >&2
+  if err=$(aws_ ssm put-parameter --name "$param" --value "${prev:-none}" --overwrite 2>&1); then
+    step "the SSM parameter holds ${prev:-none} again"
+  else
+    step "putting ${prev:-none} back in SSM parameter $param failed ($err): set it by hand before the next infrastructure apply" >&2
+  fi
+  summary "INTERRUPTED" "$1 during the deploy of \`$record\`: SSM holds \`${prev:-none}\` again; ECS's circuit breaker keeps the last healthy deployment. If Terraform's state lock stayed behind: docs/runbook.md (force-unlock)."
+  exit 130
+}
+trap 'interrupted SIGINT' INT
+trap 'interrupted SIGTERM' TERM
 
 step "recording $record in SSM $param (before the apply: an infrastructure apply from now on keeps it)"
 err=$(aws_ ssm put-parameter --name "$param" --value "$record" --overwrite 2>&1) ||
@@ -190,6 +209,7 @@ else
   step "smoke test skipped (SMOKE=0)"
 fi
 
+trap - INT TERM
 gh_output deployed true
 gh_output image "$image"
 gh_output image_digest "$digest"

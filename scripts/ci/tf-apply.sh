@@ -33,7 +33,9 @@ start=$(date +%s)
 step "infra/service ($env), deployed image $tag"
 "$root/scripts/tf.sh" service "$env" apply -auto-approve -input=false -no-color ||
   failed "infra/service: **apply failed** after $(($(date +%s) - start)) s (see the job log)"
-image=$("$root/scripts/service-check.sh" "$env" "$tag") ||
+# Against what was applied, not against $tag: a deploy may record a newer
+# tag while this apply waits for its lock, and then this apply keeps that one.
+image=$("$root/scripts/service-check.sh" "$env") ||
   failed "infra/service: applied, but **the service does not run it** (circuit breaker rollback?): see the log"
 step "service runs $image"
 echo "- infra/service: applied in $(($(date +%s) - start)) s, service runs \`$image\`" >>"$out"

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -475,6 +476,70 @@ exit $rc
         r = self.tf("service", "apply", "-auto-approve", "-input=false", "-no-color")
         self.assertEqual(r.returncode, 0, r.stdout[-3000:])
         self.assertServing(TAG_B)
+
+    def test_8c_infra_apply_checks_what_it_applied_not_the_tag_it_read_first(self):
+        """A deploy records its tag in SSM (before its own apply) while infra.yml's apply waits for the state
+        lock: that apply then keeps the newer tag, and the service runs it. tf-apply.sh must check the service
+        against what it applied, not against the tag it read before waiting, or it reports a rollback."""
+        param = self.outputs["image_tag_parameter_name"]
+        real = shutil.which("terraform", path=self.env.get("PATH"))
+        with tempfile.TemporaryDirectory() as fake:
+            # The deploy's SSM write lands while the apply waits for the lock (here: just before it plans).
+            Path(fake, "terraform").write_text(f"""#!/bin/bash
+if [ "$1" = -chdir={ROOT}/infra/service ] && [ "$2" = apply ]; then
+  aws ssm put-parameter --name {param} --value '{self.record(TAG_A)}' --overwrite >/dev/null || exit 9
+fi
+exec "{real}" "$@"
+""")
+            os.chmod(Path(fake, "terraform"), 0o755)
+            with tempfile.NamedTemporaryFile("r") as summary:
+                r = self.ci_script("tf-apply.sh", "local", GITHUB_STEP_SUMMARY=summary.name,
+                                   PATH=f"{fake}:{self.env['PATH']}")
+                text = summary.read()
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-2000:])
+        self.assertIn(f"service runs `{self.outputs['ecr_repository_url']}@{self.digest(TAG_A)}`", text)
+        self.assertServing(TAG_A)
+        # B back: recorded, then applied as infra.yml applies (the tag from SSM).
+        self.aws("ssm", "put-parameter", "--name", param, "--value", self.record(TAG_B), "--overwrite")
+        r = self.tf("service", "apply", "-auto-approve", "-input=false", "-no-color")
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:])
+        self.assertServing(TAG_B)
+
+    def test_8d_a_cancelled_deploy_puts_the_previous_image_back_in_ssm(self):
+        """GitHub cancels a job (or its timeout does) with SIGINT/SIGTERM: the tag recorded before the apply must
+        not stay in SSM, or the next infra.yml apply would roll out an image that never became stable."""
+        before, recorded = self.service()["taskDefinition"], self.parameter()
+        real = shutil.which("terraform", path=self.env.get("PATH"))
+        with tempfile.TemporaryDirectory() as fake:
+            # The service apply as a long steady-state wait that stops on a signal, as Terraform does.
+            Path(fake, "terraform").write_text(f"""#!/bin/bash
+if [ "$1" = -chdir={ROOT}/infra/service ] && [ "$2" = apply ]; then
+  trap 'echo "terraform: interrupted" >&2; exit 1' INT TERM
+  sleep 120 & wait
+  exit 1
+fi
+exec "{real}" "$@"
+""")
+            os.chmod(Path(fake, "terraform"), 0o755)
+            p = subprocess.Popen([str(ROOT / "scripts/deploy.sh"), "--env", "local", "--tag", TAG_C], cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                 env={**self.env, "PATH": f"{fake}:{self.env['PATH']}"})
+            try:
+                deadline = time.monotonic() + TF_TIMEOUT
+                while self.parameter() != self.record(TAG_C):
+                    self.assertIsNone(p.poll(), "deploy.sh ended before recording the new tag")
+                    self.assertLess(time.monotonic(), deadline, "the new tag was never recorded")
+                    time.sleep(1)
+                time.sleep(2)  # into the apply
+                os.killpg(p.pid, signal.SIGTERM)  # the whole job's processes, as the runner does
+                out, err = p.communicate(timeout=120)
+            finally:
+                if p.poll() is None:
+                    os.killpg(p.pid, signal.SIGKILL)
+        self.assertEqual(p.returncode, 130, out[-3000:] + err[-2000:])
+        self.assertIn("INTERRUPTED (SIGTERM)", err)
+        self.assertEqual(self.parameter(), recorded)
+        self.assertEqual(self.service()["taskDefinition"], before)
 
     def fake_docker(self, folder):
         """docker on PATH that logs its arguments; `buildx imagetools create --tag DST SRC@DIGEST` copies the

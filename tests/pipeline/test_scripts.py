@@ -123,6 +123,28 @@ class CiScriptInput(unittest.TestCase):
                 self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
                 self.assertIn("usage:", r.stderr)
 
+    def test_plan_role_never_falls_back_to_another_envs_role(self):
+        dev_arn, prod_arn = (f"arn:aws:iam::123456789012:role/hello-{e}-github-plan" for e in ("dev", "prod"))
+        both = {**NO_AWS, "AWS_PLAN_ROLE_ARN_DEV": dev_arn, "AWS_PLAN_ROLE_ARN_PROD": prod_arn}
+        for env, expected in (("dev", dev_arn), ("prod", prod_arn)):
+            r = run("scripts/ci/plan-role.sh", env, env=both)
+            self.assertEqual((r.returncode, r.stdout), (0, f"arn={expected}\n"), r.stderr)
+        # prod not set up yet: no role (its plan is skipped), never dev's.
+        r = run("scripts/ci/plan-role.sh", "prod", env={**NO_AWS, "AWS_PLAN_ROLE_ARN_DEV": dev_arn})
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        self.assertIn("AWS_PLAN_ROLE_ARN_PROD is not set", r.stderr)
+        # dev must be set; a value that is no role ARN is named.
+        r = run("scripts/ci/plan-role.sh", "dev")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("AWS_PLAN_ROLE_ARN_DEV is not set", r.stderr)
+        r = run("scripts/ci/plan-role.sh", "dev", env={**NO_AWS, "AWS_PLAN_ROLE_ARN_DEV": "hello-dev-github-plan"})
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("not an IAM role ARN", r.stderr)
+        for args in ([], ["dev", "prod"], ["../x"]):
+            r = run("scripts/ci/plan-role.sh", *args)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("usage:", r.stderr)
+
     def test_promote_image_bad_input(self):
         src = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-dev"
         cases = [

@@ -599,9 +599,20 @@ class Shape(unittest.TestCase):
         jobs = self.wf["infra.yml"].data["jobs"]
         self.assertEqual(jobs["plan"]["strategy"]["matrix"]["env"], ["dev", "prod"])
         self.assertIn("pull_request", jobs["plan"]["if"])
-        self.assertIn("AWS_PLAN_ROLE_ARN", self.wf["infra.yml"].text)
+        # Each env's plan role from scripts/ci/plan-role.sh (never another env's); without one, no AWS step runs.
+        steps = jobs["plan"]["steps"]
+        role = next(s for s in steps if s.get("id") == "role")
+        self.assertEqual(role["run"], 'scripts/ci/plan-role.sh "$PLAN_ENV" >>"$GITHUB_OUTPUT"')
+        for e in ("DEV", "PROD"):
+            self.assertEqual(role["env"][f"AWS_PLAN_ROLE_ARN_{e}"], f"${{{{ vars.AWS_PLAN_ROLE_ARN_{e} }}}}")
+        for s in steps[steps.index(role) + 1:]:
+            self.assertEqual(s.get("if"), "steps.role.outputs.arn != ''", s)
+        creds = next(s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
+        self.assertEqual(creds["with"]["role-to-assume"], "${{ steps.role.outputs.arn }}")
         self.assertEqual((jobs["apply-dev"]["environment"], jobs["apply-prod"]["environment"]), ("dev", "prod"))
         self.assertEqual(jobs["apply-prod"]["needs"], "apply-dev")
+        # A dev-only setup is not red on every push: prod applies once it is set up (README step 7).
+        self.assertEqual(jobs["apply-prod"]["if"], "vars.AWS_PLAN_ROLE_ARN_PROD != ''")
         # Groups of their own (deploy.yml's would cancel a pending apply, or the
         # reverse); Terraform's state lock, waited for, serializes the applies.
         self.assertEqual(jobs["apply-dev"]["concurrency"]["group"], "infra-dev")
