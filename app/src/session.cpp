@@ -93,7 +93,7 @@ Session::Session(tcp::socket socket, const Config& config, AppState& state, cons
       config_(config),
       state_(state),
       set_(set),
-      conn_(config, state, log, peer_address(socket_), surface),
+      codec_(config, state, log, peer_address(socket_), surface),
       step_(std::min(config.request_timeout, config.idle_timeout)) {
   state_.metrics.connections_add(1);
 }
@@ -142,12 +142,12 @@ void Session::on_drain() {
   if (closed_ || closing_) return;
   // Idle (waiting for a next request): close now. Otherwise the current
   // request finishes and its response carries "Connection: close".
-  if (!conn_.request_started() && !writing_ && out_.empty() && !paused_) close_now();
+  if (!codec_.request_started() && !writing_ && out_.empty() && !paused_) close_now();
 }
 
 void Session::do_read() {
   if (reading_ || closed_) return;
-  const auto buf = conn_.read_buffer();
+  const auto buf = codec_.read_buffer();
   if (buf.size() == 0) return;  // full: process() answers before this can happen
   reading_ = true;
   socket_.async_read_some(buf,
@@ -159,8 +159,8 @@ void Session::on_read(const error_code& ec, std::size_t n) {
   if (closed_ || ec == net::error::operation_aborted) return;
   if (lingering_) {
     if (ec) return close_now();
-    conn_.commit(n);
-    conn_.discard_input();
+    codec_.commit(n);
+    codec_.discard_input();
     return do_read();
   }
   if (ec) {
@@ -171,26 +171,26 @@ void Session::on_read(const error_code& ec, std::size_t n) {
     if (!writing_ && out_.empty()) close_now();
     return;
   }
-  conn_.commit(n);
+  codec_.commit(n);
   pump();
 }
 
 void Session::pump() {
   const auto now = Clock::now();
-  const auto step = conn_.process(out_, now);
+  const auto step = codec_.process(out_, now);
   out_count_ += step.responses;
   answered_ = answered_ || step.responses > 0;
   flush(now);
   switch (step.next) {
-    case Connection::Next::read:
-      if (draining_ && !conn_.request_started() && !writing_) {
+    case Http1Codec::Next::read:
+      if (draining_ && !codec_.request_started() && !writing_) {
         finish();
         return;
       }
       do_read();
       break;
-    case Connection::Next::wait: paused_ = true; break;
-    case Connection::Next::close:
+    case Http1Codec::Next::wait: paused_ = true; break;
+    case Http1Codec::Next::close:
       closing_ = true;
       if (!writing_) finish();
       return;
@@ -215,7 +215,7 @@ void Session::on_write(const error_code& ec, std::size_t) {
   writing_ = false;
   if (closed_) return;
   if (ec) return close_now();
-  conn_.written(writing_count_, write_buf_.size());
+  codec_.written(writing_count_, write_buf_.size());
   writing_count_ = 0;
   write_buf_.clear();
   give_back_large(write_buf_);
@@ -224,7 +224,7 @@ void Session::on_write(const error_code& ec, std::size_t) {
     flush(now);
   } else if (paused_) {
     return wait_writable(now);
-  } else if (closing_ || (draining_ && !conn_.request_started())) {
+  } else if (closing_ || (draining_ && !codec_.request_started())) {
     return finish();
   }
   update_deadline(now);
@@ -257,7 +257,7 @@ void Session::finish() {
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close_now();
   lingering_ = true;
-  conn_.discard_input();
+  codec_.discard_input();
   const auto now = Clock::now();
   deadline_ = now + std::min<Clock::duration>(kLinger, config_.request_timeout);
   arm_timer(now);  // the linger deadline may be sooner than the pending wake-up
@@ -281,8 +281,8 @@ void Session::close_now() {
 // gets that long to send its request, not the whole drain).
 void Session::update_deadline(Clock::time_point now) {
   if (lingering_ || closed_) return;
-  if (conn_.request_started()) {
-    deadline_ = conn_.request_start() + config_.request_timeout;
+  if (codec_.request_started()) {
+    deadline_ = codec_.request_start() + config_.request_timeout;
   } else if (writing_ || waiting_writable_) {
     deadline_ = write_start_ + config_.request_timeout;
   } else {
@@ -305,11 +305,11 @@ void Session::on_timer(const error_code& ec) {
   const auto now = Clock::now();
   if (now < deadline_) return arm_timer(now);
   if (lingering_ || writing_ || waiting_writable_) return close_now();  // lingered enough / client not reading
-  if (conn_.request_started() && !closing_) {
+  if (codec_.request_started() && !closing_) {
     // Slow client: answer 408, then close.
     error_code ignored;
     socket_.cancel(ignored);  // stop the pending read
-    if (conn_.timeout(out_, now)) ++out_count_;
+    if (codec_.timeout(out_, now)) ++out_count_;
     closing_ = true;
     flush(now);
     update_deadline(now);

@@ -1,11 +1,11 @@
 #pragma once
-// One TCP connection: moves bytes between the socket and its Connection,
+// One TCP connection: moves bytes between the socket and its Http1Codec,
 // owns the connection's deadline timer, and closes gracefully. All of a
 // session's handlers run on the socket's executor: its own strand when
 // THREADS > 1 (see Listener::accept), the io_context itself with one thread.
 //
 // Two departures from Beast's example servers, both deliberate:
-// - bytes are read with async_read_some and parsed by Connection (Beast's
+// - bytes are read with async_read_some and parsed by Http1Codec (Beast's
 //   parser fed from a buffer), so one read answers every pipelined request
 //   it holds, and the fuzz target drives exactly the same parsing code;
 // - deadlines use our own timer instead of tcp_stream::expires_after, whose
@@ -19,7 +19,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "connection.hpp"
+#include "http1_codec.hpp"
 
 namespace app {
 
@@ -48,7 +48,7 @@ class SessionSet {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  using Clock = Connection::Clock;
+  using Clock = Http1Codec::Clock;
 
   Session(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
           SessionSet& set, Surface surface);
@@ -79,7 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Config& config_;
   AppState& state_;
   SessionSet& set_;
-  Connection conn_;
+  Http1Codec codec_;
   std::string out_;        // responses waiting for the current write to finish
   std::string write_buf_;  // bytes being written
   std::size_t out_count_ = 0, writing_count_ = 0;

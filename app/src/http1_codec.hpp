@@ -1,7 +1,10 @@
 #pragma once
-// The HTTP/1.1 protocol state of one connection, with no socket: bytes in,
-// response bytes out. The session (session.hpp) moves bytes between this and
-// a TCP socket; the fuzz target and unit tests drive it from memory.
+// Http1Codec: the HTTP/1.1 protocol state of one connection, with no
+// socket: bytes in, response bytes out. Named as Envoy names its socket-free
+// HTTP/1 state machine (the "HTTP/1 codec", source/common/http/http1/
+// codec_impl.h), so "connection" is left to what owns the socket.
+// The session (session.hpp) moves bytes between this and a TCP socket; the
+// fuzz target and unit tests drive it from memory.
 //
 // Reading order for "what happens to a request": session.cpp (I/O, timers),
 // this file's process() (Beast parser, limits, errors, logging, metrics),
@@ -18,11 +21,11 @@
 
 namespace app {
 
-// Frees `buf` if it grew beyond Connection::kRetainBytes (one large
+// Frees `buf` if it grew beyond Http1Codec::kRetainBytes (one large
 // response), so a long-lived connection does not keep that capacity.
 void give_back_large(std::string& buf);
 
-class Connection {
+class Http1Codec {
  public:
   // Answering (and so reading) pauses while this many bytes of responses
   // wait to be written: a client that pipelines and never reads holds at
@@ -33,11 +36,11 @@ class Connection {
   static constexpr std::size_t kRetainBytes = 8 * 1024;
   using Clock = std::chrono::steady_clock;
 
-  Connection(const Config& config, AppState& state, const Logger& log, std::string peer,
+  Http1Codec(const Config& config, AppState& state, const Logger& log, std::string peer,
              Surface surface = Surface::main);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  ~Http1Codec();
+  Http1Codec(const Http1Codec&) = delete;
+  Http1Codec& operator=(const Http1Codec&) = delete;
 
   // Space to receive into (empty if the input buffer is full), then commit(n).
   boost::asio::mutable_buffer read_buffer();

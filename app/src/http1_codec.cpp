@@ -1,4 +1,4 @@
-#include "connection.hpp"
+#include "http1_codec.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -159,10 +159,10 @@ string_view client_address(string_view xff, string_view peer) {
 }  // namespace
 
 void give_back_large(std::string& buf) {
-  if (buf.capacity() > Connection::kRetainBytes) std::string().swap(buf);
+  if (buf.capacity() > Http1Codec::kRetainBytes) std::string().swap(buf);
 }
 
-struct Connection::Impl {
+struct Http1Codec::Impl {
   explicit Impl(std::size_t max_input) : input(max_input) {}
   // The request's ids from its head: sanitised, the request id generated if absent.
   void identify() {
@@ -179,7 +179,7 @@ struct Connection::Impl {
   bool continue_handled = false;  // Expect: 100-continue answered for this request
 };
 
-Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer, Surface surface)
+Http1Codec::Http1Codec(const Config& config, AppState& state, const Logger& log, std::string peer, Surface surface)
     : config_(config),
       state_(state),
       log_(log),
@@ -189,12 +189,12 @@ Connection::Connection(const Config& config, AppState& state, const Logger& log,
       // the parser reports 431 before the buffer can fill with one header.
       impl_(std::make_unique<Impl>(std::size_t{config.max_header_bytes} + 8192)) {}
 
-Connection::~Connection() {
+Http1Codec::~Http1Codec() {
   const auto unanswered = queued_ + (impl_->parser ? 1 : 0);
   if (unanswered > 0) state_.metrics.in_flight_add(-static_cast<std::int64_t>(unanswered));
 }
 
-boost::asio::mutable_buffer Connection::read_buffer() {
+boost::asio::mutable_buffer Http1Codec::read_buffer() {
   auto& in = impl_->input;
   if (in.size() == 0 && in.capacity() > kRetainBytes) in.shrink_to_fit();  // grown for one large head
   const std::size_t room = in.max_size() - in.size();
@@ -204,20 +204,20 @@ boost::asio::mutable_buffer Connection::read_buffer() {
   return in.prepare(std::min(room, spare >= 1024 ? spare : std::size_t{4096}));
 }
 
-void Connection::commit(std::size_t n) { impl_->input.commit(n); }
+void Http1Codec::commit(std::size_t n) { impl_->input.commit(n); }
 
-void Connection::discard_input() { impl_->input.consume(impl_->input.size()); }
+void Http1Codec::discard_input() { impl_->input.consume(impl_->input.size()); }
 
-bool Connection::request_started() const { return impl_->parser.has_value(); }
+bool Http1Codec::request_started() const { return impl_->parser.has_value(); }
 
-void Connection::written(std::size_t responses, std::size_t bytes) {
+void Http1Codec::written(std::size_t responses, std::size_t bytes) {
   const std::size_t n = std::min(responses, queued_);  // the gauge moves with queued_, never below it
   queued_ -= n;
   queued_bytes_ -= std::min(bytes, queued_bytes_);
   state_.metrics.in_flight_add(-static_cast<std::int64_t>(n));
 }
 
-void Connection::start_request(Clock::time_point now) {
+void Http1Codec::start_request(Clock::time_point now) {
   auto& im = *impl_;
   im.head.clear();
   im.parser.emplace(im.head);
@@ -230,7 +230,7 @@ void Connection::start_request(Clock::time_point now) {
   state_.metrics.in_flight_add(1);
 }
 
-Connection::Step Connection::process(std::string& out, Clock::time_point now) {
+Http1Codec::Step Http1Codec::process(std::string& out, Clock::time_point now) {
   auto& im = *impl_;
   Step step{Next::read, 0};
   im.log_lines.clear();
@@ -303,7 +303,7 @@ Connection::Step Connection::process(std::string& out, Clock::time_point now) {
   return step;
 }
 
-bool Connection::timeout(std::string& out, Clock::time_point now) {
+bool Http1Codec::timeout(std::string& out, Clock::time_point now) {
   if (!impl_->parser || closing_) return false;
   respond_error(out, 408, now);
   if (!impl_->log_lines.empty()) log_.write_raw(impl_->log_lines);
@@ -311,7 +311,7 @@ bool Connection::timeout(std::string& out, Clock::time_point now) {
   return true;
 }
 
-void Connection::route_request() {
+void Http1Codec::route_request() {
   auto& im = *impl_;
   im.identify();
   Request req;
@@ -323,7 +323,7 @@ void Connection::route_request() {
   route(req, state_, im.response);
 }
 
-void Connection::send_response(std::string& out, bool close) {
+void Http1Codec::send_response(std::string& out, bool close) {
   auto& im = *impl_;
   ResponseMeta meta;
   meta.request_id = im.request_id;
@@ -337,7 +337,7 @@ void Connection::send_response(std::string& out, bool close) {
   finish_request();
 }
 
-void Connection::respond_error(std::string& out, int status, Clock::time_point now) {
+void Http1Codec::respond_error(std::string& out, int status, Clock::time_point now) {
   auto& im = *impl_;
   if (!im.parser) start_request(now);  // an error without a request still counts as one
   im.identify();
@@ -357,7 +357,7 @@ void Connection::respond_error(std::string& out, int status, Clock::time_point n
 
 // Records the answered request in metrics and (if on) the access log, and
 // ends the request: the parser is dropped, the response is queued.
-void Connection::finish_request() {
+void Http1Codec::finish_request() {
   auto& im = *impl_;
   const auto elapsed = Clock::now() - request_start_;
   state_.metrics.observe(method_index(im.head.method), im.response.route, im.response.status, elapsed);
