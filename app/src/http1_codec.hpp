@@ -3,10 +3,10 @@
 // socket: bytes in, response bytes out. Named as Envoy names its socket-free
 // HTTP/1 state machine (the "HTTP/1 codec", source/common/http/http1/
 // codec_impl.h), so "connection" is left to what owns the socket.
-// The session (session.hpp) moves bytes between this and a TCP socket; the
+// The connection (connection.hpp) moves bytes between this and a TCP socket; the
 // fuzz target and unit tests drive it from memory.
 //
-// Reading order for "what happens to a request": session.cpp (I/O, timers),
+// Reading order for "what happens to a request": connection.cpp (I/O, timers),
 // this file's process() (Beast parser, limits, errors, logging, metrics),
 // router.cpp (the answer).
 #include <boost/asio/buffer.hpp>
@@ -65,7 +65,7 @@ class Http1Codec {
   // Responses (and their bytes) produced and not yet reported written.
   std::size_t queued() const { return queued_; }
   std::size_t queued_bytes() const { return queued_bytes_; }
-  // The session wrote `responses` more responses, `bytes` in all, to the socket.
+  // The connection wrote `responses` more responses, `bytes` in all, to the socket.
   void written(std::size_t responses, std::size_t bytes);
 
  private:

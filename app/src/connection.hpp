@@ -1,7 +1,7 @@
 #pragma once
 // One TCP connection: moves bytes between the socket and its Http1Codec,
 // owns the connection's deadline timer, and closes gracefully. All of a
-// session's handlers run on the socket's executor: its own strand when
+// connection's handlers run on the socket's executor: its own strand when
 // THREADS > 1 (see Listener::accept), the io_context itself with one thread.
 //
 // Two departures from Beast's example servers, both deliberate:
@@ -23,40 +23,40 @@
 
 namespace app {
 
-class Session;
+class Connection;
 
-// The served sessions, so a drain can reach each of them and know when all
-// are gone, and MAX_CONNECTIONS can be kept. Sessions are added once fully
-// constructed (their shared_ptr exists), so drain_all on the signal thread
-// never reads a half-built session; rejected sessions are never added.
-class SessionSet {
+// The served connections, so a drain can reach each of them and know when
+// all are gone, and MAX_CONNECTIONS can be kept. Connections are added once
+// fully constructed (their shared_ptr exists), so drain_all on the signal
+// thread never reads a half-built one; rejected connections are never added.
+class ConnectionSet {
  public:
   std::size_t size() const;
-  // Adds `s` if fewer than `limit` sessions are live; false means over the limit.
-  [[nodiscard]] bool try_add(const std::shared_ptr<Session>& s, std::size_t limit);
-  void remove(Session* s);  // from ~Session; a session never added is ignored
-  void drain_all();         // each session closes after its current response
-  // Calls `f` once, as soon as no session is left (at once if none is).
+  // Adds `c` if fewer than `limit` connections are live; false means over the limit.
+  [[nodiscard]] bool try_add(const std::shared_ptr<Connection>& c, std::size_t limit);
+  void remove(Connection* c);  // from ~Connection; a connection never added is ignored
+  void drain_all();            // each connection closes after its current response
+  // Calls `f` once, as soon as no connection is left (at once if none is).
   void when_empty(std::function<void()> f);
   void forget_when_empty();
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
   std::function<void()> on_empty_;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Clock = Http1Codec::Clock;
 
-  Session(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
-          SessionSet& set, Surface surface);
-  ~Session();
+  Connection(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
+             ConnectionSet& set, Surface surface);
+  ~Connection();
 
   void start();
   void reject();  // over MAX_CONNECTIONS: 503 then close
-  // Thread-safe (posts to the session's strand): close after the current response.
+  // Thread-safe (posts to the connection's strand): close after the current response.
   void drain();
 
  private:
@@ -78,7 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::steady_timer timer_;
   const Config& config_;
   AppState& state_;
-  SessionSet& set_;
+  ConnectionSet& set_;
   Http1Codec codec_;
   std::string out_;        // responses waiting for the current write to finish
   std::string write_buf_;  // bytes being written

@@ -1,4 +1,4 @@
-#include "session.hpp"
+#include "connection.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -31,47 +31,47 @@ std::string peer_address(const tcp::socket& s) {
 
 }  // namespace
 
-// ---- SessionSet ----
+// ---- ConnectionSet ----
 
-std::size_t SessionSet::size() const {
+std::size_t ConnectionSet::size() const {
   std::lock_guard lock(mutex_);
-  return sessions_.size();
+  return connections_.size();
 }
 
-bool SessionSet::try_add(const std::shared_ptr<Session>& s, std::size_t limit) {
+bool ConnectionSet::try_add(const std::shared_ptr<Connection>& c, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  if (sessions_.size() >= limit) return false;
-  sessions_.emplace(s.get(), s);
+  if (connections_.size() >= limit) return false;
+  connections_.emplace(c.get(), c);
   return true;
 }
 
-void SessionSet::remove(Session* s) {
+void ConnectionSet::remove(Connection* c) {
   std::function<void()> f;
   {
     std::lock_guard lock(mutex_);
-    if (sessions_.erase(s) == 0) return;
-    if (sessions_.empty()) f = std::move(on_empty_);
+    if (connections_.erase(c) == 0) return;
+    if (connections_.empty()) f = std::move(on_empty_);
     if (f) on_empty_ = nullptr;
   }
   if (f) f();
 }
 
-void SessionSet::drain_all() {
-  std::vector<std::shared_ptr<Session>> live;
+void ConnectionSet::drain_all() {
+  std::vector<std::shared_ptr<Connection>> live;
   {
     std::lock_guard lock(mutex_);
-    live.reserve(sessions_.size());
-    for (const auto& [raw, weak] : sessions_) {
-      if (auto p = weak.lock()) live.push_back(std::move(p));  // skips sessions being destroyed
+    live.reserve(connections_.size());
+    for (const auto& [raw, weak] : connections_) {
+      if (auto p = weak.lock()) live.push_back(std::move(p));  // skips connections being destroyed
     }
   }
-  for (auto& s : live) s->drain();
+  for (auto& c : live) c->drain();
 }
 
-void SessionSet::when_empty(std::function<void()> f) {
+void ConnectionSet::when_empty(std::function<void()> f) {
   {
     std::lock_guard lock(mutex_);
-    if (!sessions_.empty()) {
+    if (!connections_.empty()) {
       on_empty_ = std::move(f);
       return;
     }
@@ -79,15 +79,15 @@ void SessionSet::when_empty(std::function<void()> f) {
   f();
 }
 
-void SessionSet::forget_when_empty() {
+void ConnectionSet::forget_when_empty() {
   std::lock_guard lock(mutex_);
   on_empty_ = nullptr;
 }
 
-// ---- Session ----
+// ---- Connection ----
 
-Session::Session(tcp::socket socket, const Config& config, AppState& state, const Logger& log, SessionSet& set,
-                 Surface surface)
+Connection::Connection(tcp::socket socket, const Config& config, AppState& state, const Logger& log, ConnectionSet& set,
+                       Surface surface)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       config_(config),
@@ -98,12 +98,12 @@ Session::Session(tcp::socket socket, const Config& config, AppState& state, cons
   state_.metrics.connections_add(1);
 }
 
-Session::~Session() {
+Connection::~Connection() {
   state_.metrics.connections_add(-1);
   set_.remove(this);
 }
 
-void Session::start() {
+void Connection::start() {
   net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     error_code ec;
     self->socket_.set_option(tcp::no_delay(true), ec);
@@ -115,7 +115,7 @@ void Session::start() {
   });
 }
 
-void Session::reject() {
+void Connection::reject() {
   net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     Response res;
     std::string id;
@@ -133,11 +133,11 @@ void Session::reject() {
   });
 }
 
-void Session::drain() {
+void Connection::drain() {
   net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_drain(); });
 }
 
-void Session::on_drain() {
+void Connection::on_drain() {
   draining_ = true;
   if (closed_ || closing_) return;
   // Idle (waiting for a next request): close now. Otherwise the current
@@ -145,7 +145,7 @@ void Session::on_drain() {
   if (!codec_.request_started() && !writing_ && out_.empty() && !paused_) close_now();
 }
 
-void Session::do_read() {
+void Connection::do_read() {
   if (reading_ || closed_) return;
   const auto buf = codec_.read_buffer();
   if (buf.size() == 0) return;  // full: process() answers before this can happen
@@ -154,7 +154,7 @@ void Session::do_read() {
                           [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
 }
 
-void Session::on_read(const error_code& ec, std::size_t n) {
+void Connection::on_read(const error_code& ec, std::size_t n) {
   reading_ = false;
   if (closed_ || ec == net::error::operation_aborted) return;
   if (lingering_) {
@@ -175,7 +175,7 @@ void Session::on_read(const error_code& ec, std::size_t n) {
   pump();
 }
 
-void Session::pump() {
+void Connection::pump() {
   const auto now = Clock::now();
   const auto step = codec_.process(out_, now);
   out_count_ += step.responses;
@@ -198,7 +198,7 @@ void Session::pump() {
   update_deadline(now);
 }
 
-void Session::flush(Clock::time_point now) {
+void Connection::flush(Clock::time_point now) {
   if (writing_ || out_.empty() || closed_) return;
   write_buf_.swap(out_);
   out_.clear();
@@ -211,7 +211,7 @@ void Session::flush(Clock::time_point now) {
                    [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_write(ec, n); });
 }
 
-void Session::on_write(const error_code& ec, std::size_t) {
+void Connection::on_write(const error_code& ec, std::size_t) {
   writing_ = false;
   if (closed_) return;
   if (ec) return close_now();
@@ -234,7 +234,7 @@ void Session::on_write(const error_code& ec, std::size_t) {
 // the next request only once the kernel has room again. A client that stopped
 // reading then holds none of our responses in memory (the kernel's send
 // buffer holds what it took), instead of one more response each.
-void Session::wait_writable(Clock::time_point now) {
+void Connection::wait_writable(Clock::time_point now) {
   waiting_writable_ = true;
   write_start_ = now;  // not reading our answers counts as a slow write
   update_deadline(now);
@@ -242,7 +242,7 @@ void Session::wait_writable(Clock::time_point now) {
                      [self = shared_from_this()](const error_code& ec) { self->on_writable(ec); });
 }
 
-void Session::on_writable(const error_code& ec) {
+void Connection::on_writable(const error_code& ec) {
   waiting_writable_ = false;
   if (closed_ || ec == net::error::operation_aborted) return;
   if (ec) return close_now();
@@ -250,7 +250,7 @@ void Session::on_writable(const error_code& ec) {
   pump();
 }
 
-void Session::finish() {
+void Connection::finish() {
   if (closed_ || lingering_) return;
   if (peer_eof_) return close_now();
   error_code ec;
@@ -264,7 +264,7 @@ void Session::finish() {
   do_read();
 }
 
-void Session::close_now() {
+void Connection::close_now() {
   if (closed_) return;
   closed_ = true;
   error_code ec;
@@ -279,7 +279,7 @@ void Session::close_now() {
 // silent connections must not hold MAX_CONNECTIONS slots for IDLE_TIMEOUT)
 // and during a drain (a connection accepted just before the listener closed
 // gets that long to send its request, not the whole drain).
-void Session::update_deadline(Clock::time_point now) {
+void Connection::update_deadline(Clock::time_point now) {
   if (lingering_ || closed_) return;
   if (codec_.request_started()) {
     deadline_ = codec_.request_start() + config_.request_timeout;
@@ -295,12 +295,12 @@ void Session::update_deadline(Clock::time_point now) {
 // wake-up per request): it wakes at the deadline or after `step_`, whichever
 // is first. Deadlines set later are never earlier than that wake-up, because
 // each is at least `step_` after the moment it is set.
-void Session::arm_timer(Clock::time_point now) {
+void Connection::arm_timer(Clock::time_point now) {
   timer_.expires_at(std::min(deadline_, now + step_));
   timer_.async_wait([self = shared_from_this()](const error_code& ec) { self->on_timer(ec); });
 }
 
-void Session::on_timer(const error_code& ec) {
+void Connection::on_timer(const error_code& ec) {
   if (closed_ || ec == net::error::operation_aborted) return;
   const auto now = Clock::now();
   if (now < deadline_) return arm_timer(now);
