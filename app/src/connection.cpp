@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <cassert>
 #include <vector>
 
 #include "request_id.hpp"
@@ -86,6 +87,12 @@ void ConnectionSet::forget_when_empty() {
 
 // ---- Connection ----
 
+// Checks the invariants when a handler returns, whichever way it returns.
+struct Connection::CheckOnExit {
+  const Connection& c;
+  ~CheckOnExit() { c.check_invariants(); }
+};
+
 Connection::Connection(tcp::socket socket, const Config& config, AppState& state, const Logger& log, ConnectionSet& set,
                        Surface surface)
     : socket_(std::move(socket)),
@@ -105,6 +112,7 @@ Connection::~Connection() {
 
 void Connection::start() {
   net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    const CheckOnExit check{*self};
     error_code ec;
     self->socket_.set_option(tcp::no_delay(true), ec);
     const auto now = Clock::now();
@@ -117,6 +125,7 @@ void Connection::start() {
 
 void Connection::reject() {
   net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    const CheckOnExit check{*self};
     Response res;
     std::string id;
     generate_request_id(id);
@@ -125,7 +134,7 @@ void Connection::reject() {
     meta.request_id = id;
     meta.close = true;
     serialize(res, meta, self->out_);
-    self->closing_ = true;
+    self->phase_ = Phase::closing;
     const auto now = Clock::now();
     self->flush(now);
     self->update_deadline(now);
@@ -138,15 +147,16 @@ void Connection::drain() {
 }
 
 void Connection::on_drain() {
+  const CheckOnExit check{*this};
   draining_ = true;
-  if (closed_ || closing_) return;
+  if (phase_ != Phase::open) return;
   // Idle (waiting for a next request): close now. Otherwise the current
   // request finishes and its response carries "Connection: close".
   if (!codec_.request_started() && !writing_ && out_.empty() && !paused_) close_now();
 }
 
 void Connection::do_read() {
-  if (reading_ || closed_) return;
+  if (reading_ || phase_ == Phase::closed) return;
   const auto buf = codec_.read_buffer();
   if (buf.size() == 0) return;  // full: process() answers before this can happen
   reading_ = true;
@@ -155,9 +165,10 @@ void Connection::do_read() {
 }
 
 void Connection::on_read(const error_code& ec, std::size_t n) {
+  const CheckOnExit check{*this};
   reading_ = false;
-  if (closed_ || ec == net::error::operation_aborted) return;
-  if (lingering_) {
+  if (phase_ == Phase::closed || ec == net::error::operation_aborted) return;
+  if (phase_ == Phase::lingering) {
     if (ec) return close_now();
     codec_.commit(n);
     codec_.discard_input();
@@ -165,9 +176,10 @@ void Connection::on_read(const error_code& ec, std::size_t n) {
   }
   if (ec) {
     if (ec != net::error::eof) return close_now();
-    // The client sent everything it will send; answer what is complete, then close.
+    // The client sent everything it will send; answer what is complete, then
+    // close.
     peer_eof_ = true;
-    closing_ = true;
+    phase_ = Phase::closing;
     if (!writing_ && out_.empty()) close_now();
     return;
   }
@@ -191,7 +203,7 @@ void Connection::pump() {
       break;
     case Http1Codec::Next::wait: paused_ = true; break;
     case Http1Codec::Next::close:
-      closing_ = true;
+      phase_ = Phase::closing;
       if (!writing_) finish();
       return;
   }
@@ -199,7 +211,7 @@ void Connection::pump() {
 }
 
 void Connection::flush(Clock::time_point now) {
-  if (writing_ || out_.empty() || closed_) return;
+  if (writing_ || out_.empty() || phase_ == Phase::closed) return;
   write_buf_.swap(out_);
   out_.clear();
   give_back_large(out_);
@@ -212,8 +224,9 @@ void Connection::flush(Clock::time_point now) {
 }
 
 void Connection::on_write(const error_code& ec, std::size_t) {
+  const CheckOnExit check{*this};
   writing_ = false;
-  if (closed_) return;
+  if (phase_ == Phase::closed) return;
   if (ec) return close_now();
   codec_.written(writing_count_, write_buf_.size());
   writing_count_ = 0;
@@ -224,7 +237,7 @@ void Connection::on_write(const error_code& ec, std::size_t) {
     flush(now);
   } else if (paused_) {
     return wait_writable(now);
-  } else if (closing_ || (draining_ && !codec_.request_started())) {
+  } else if (phase_ == Phase::closing || (draining_ && !codec_.request_started())) {
     return finish();
   }
   update_deadline(now);
@@ -243,20 +256,21 @@ void Connection::wait_writable(Clock::time_point now) {
 }
 
 void Connection::on_writable(const error_code& ec) {
+  const CheckOnExit check{*this};
   waiting_writable_ = false;
-  if (closed_ || ec == net::error::operation_aborted) return;
+  if (phase_ == Phase::closed || ec == net::error::operation_aborted) return;
   if (ec) return close_now();
   paused_ = false;
   pump();
 }
 
 void Connection::finish() {
-  if (closed_ || lingering_) return;
+  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
   if (peer_eof_) return close_now();
   error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close_now();
-  lingering_ = true;
+  phase_ = Phase::lingering;
   codec_.discard_input();
   const auto now = Clock::now();
   deadline_ = now + std::min<Clock::duration>(kLinger, config_.request_timeout);
@@ -265,8 +279,8 @@ void Connection::finish() {
 }
 
 void Connection::close_now() {
-  if (closed_) return;
-  closed_ = true;
+  if (phase_ == Phase::closed) return;
+  phase_ = Phase::closed;
   error_code ec;
   socket_.close(ec);
   timer_.cancel();
@@ -280,7 +294,7 @@ void Connection::close_now() {
 // and during a drain (a connection accepted just before the listener closed
 // gets that long to send its request, not the whole drain).
 void Connection::update_deadline(Clock::time_point now) {
-  if (lingering_ || closed_) return;
+  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
   if (codec_.request_started()) {
     deadline_ = codec_.request_start() + config_.request_timeout;
   } else if (writing_ || waiting_writable_) {
@@ -301,21 +315,51 @@ void Connection::arm_timer(Clock::time_point now) {
 }
 
 void Connection::on_timer(const error_code& ec) {
-  if (closed_ || ec == net::error::operation_aborted) return;
+  const CheckOnExit check{*this};
+  if (phase_ == Phase::closed || ec == net::error::operation_aborted) return;
   const auto now = Clock::now();
   if (now < deadline_) return arm_timer(now);
-  if (lingering_ || writing_ || waiting_writable_) return close_now();  // lingered enough / client not reading
-  if (codec_.request_started() && !closing_) {
+  // Lingered enough, or the client does not read what we write.
+  if (phase_ == Phase::lingering || writing_ || waiting_writable_) return close_now();
+  if (codec_.request_started() && phase_ == Phase::open) {
     // Slow client: answer 408, then close.
     error_code ignored;
     socket_.cancel(ignored);  // stop the pending read
     if (codec_.timeout(out_, now)) ++out_count_;
-    closing_ = true;
+    phase_ = Phase::closing;
     flush(now);
     update_deadline(now);
     return arm_timer(now);
   }
   close_now();  // idle keep-alive connection
+}
+
+// What holds between handlers. Once closed, only queued handlers run, and
+// they only return: the rest need not hold (a write that failed leaves its
+// buffer and counts behind).
+void Connection::check_invariants() const {
+  assert((phase_ == Phase::closed) == !socket_.is_open());
+  if (phase_ == Phase::closed) return;
+  // Output is flushed whenever no write is pending, so it waits in out_ only
+  // behind a write. out_ may hold a 100 Continue that is no response, so an
+  // empty count does not mean an empty out_.
+  assert(writing_ == !write_buf_.empty());
+  assert(writing_ || (out_.empty() && writing_count_ == 0));
+  assert(out_count_ == 0 || !out_.empty());
+  // The codec counts the same unwritten responses, and never more bytes than
+  // we hold: otherwise its output bound would never clear and we would hang.
+  assert(codec_.queued() == out_count_ + writing_count_);
+  assert(codec_.queued_bytes() <= out_.size() + write_buf_.size());
+  // Paused at the output bound: no read until the output is written and the
+  // kernel has room again; a pending write or wait for room is what resumes
+  // it (without one the connection would hang).
+  assert(!paused_ || !reading_);
+  assert(!paused_ || writing_ || waiting_writable_);
+  assert(!waiting_writable_ || (paused_ && !writing_));
+  // A half-closed client is answered, then closed without lingering.
+  assert(!peer_eof_ || phase_ == Phase::closing);
+  // Lingering comes after the last write: nothing is sent from then on.
+  assert(phase_ != Phase::lingering || (!writing_ && !paused_ && !waiting_writable_));
 }
 
 }  // namespace app

@@ -73,6 +73,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_drain();
   void finish();  // after the last response: half-close, then linger briefly
   void close_now();
+  // Asserts what must hold between handlers (assert(): the debug and
+  // sanitizer builds); every handler checks it on the way out.
+  void check_invariants() const;
+  struct CheckOnExit;
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
@@ -80,18 +84,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   AppState& state_;
   ConnectionSet& set_;
   Http1Codec codec_;
-  std::string out_;        // responses waiting for the current write to finish
-  std::string write_buf_;  // bytes being written
-  std::size_t out_count_ = 0, writing_count_ = 0;
+  std::string out_;                // responses waiting for the current write to finish
+  std::string write_buf_;          // bytes being written
+  std::size_t out_count_ = 0;      // responses in out_
+  std::size_t writing_count_ = 0;  // responses in write_buf_
   Clock::time_point deadline_{}, write_start_{};
   Clock::duration step_;  // the timer wakes at least this often (see arm_timer)
-  bool reading_ = false, writing_ = false, paused_ = false;
+  // The connection's life, in this order only: an enum rather than three
+  // bools, so "lingering but still taking requests" or "closed but
+  // lingering" cannot be written down.
+  enum class Phase {
+    open,       // reading and answering requests
+    closing,    // no more requests: close once the writes are done
+    lingering,  // half-closed by us, reading and discarding unread input
+    closed,     // socket closed; handlers still queued only return
+  };
+  Phase phase_ = Phase::open;
+  bool reading_ = false;           // an async_read_some is pending
+  bool writing_ = false;           // an async_write is pending
+  bool paused_ = false;            // output over its bound: answering (and reading) stopped
   bool waiting_writable_ = false;  // paused, all written, waiting for room in the kernel
-  bool closing_ = false;           // no more requests: close once the writes are done
   bool peer_eof_ = false;          // the client half-closed
-  bool lingering_ = false;         // half-closed by us, draining unread input
   bool draining_ = false;
-  bool closed_ = false;
   bool answered_ = false;  // a response was produced: IDLE_TIMEOUT applies from now on
 };
 
