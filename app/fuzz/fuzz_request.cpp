@@ -1,5 +1,5 @@
 // libFuzzer target: raw bytes through the same path a socket's bytes take
-// (Connection: Beast parser, limits, router, response serializer, access
+// (Http1Codec: Beast parser, limits, router, response serializer, access
 // log), fed in pieces whose size the first byte picks, so request
 // boundaries fall anywhere.
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "connection.hpp"
+#include "http1_codec.hpp"
 
 namespace {
 
@@ -47,26 +47,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string out;
   std::size_t responses = 0;
   {
-    app::Connection conn(world.config, world.state, world.log, "127.0.0.1", surface);
+    app::Http1Codec codec(world.config, world.state, world.log, "127.0.0.1", surface);
     bool closed = false;
     while (size > 0 && !closed) {
-      auto buf = conn.read_buffer();
+      auto buf = codec.read_buffer();
       const std::size_t n = std::min({buf.size(), size, piece});
       if (n == 0) std::abort();  // the connection must answer before its buffer fills
       std::memcpy(buf.data(), data, n);
-      conn.commit(n);
+      codec.commit(n);
       data += n;
       size -= n;
-      app::Connection::Step step{};
+      app::Http1Codec::Step step{};
       do {  // a full queue (kMaxQueuedBytes) pauses until the "socket" has written it
         const std::size_t before = out.size();
-        step = conn.process(out, app::Connection::Clock::now());
+        step = codec.process(out, app::Http1Codec::Clock::now());
         responses += step.responses;
-        conn.written(step.responses, out.size() - before);
-      } while (step.next == app::Connection::Next::wait);
-      closed = step.next == app::Connection::Next::close;
+        codec.written(step.responses, out.size() - before);
+      } while (step.next == app::Http1Codec::Next::wait);
+      closed = step.next == app::Http1Codec::Next::close;
     }
-    if (!closed && conn.timeout(out, app::Connection::Clock::now())) ++responses;
+    if (!closed && codec.timeout(out, app::Http1Codec::Clock::now())) ++responses;
   }
   check_responses(out, responses);
   if (world.metrics.in_flight() != 0) std::abort();  // every request is accounted for

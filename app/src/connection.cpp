@@ -1,383 +1,365 @@
 #include "connection.hpp"
 
-#include <boost/asio/ip/address.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/error.hpp>
-#include <optional>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <cassert>
+#include <vector>
 
-#include "access_log.hpp"
-#include "head_check.hpp"
 #include "request_id.hpp"
 #include "response.hpp"
 
 namespace app {
-namespace http = boost::beast::http;
-using boost::beast::error_code;
-using std::string_view;
-using bstring_view = boost::beast::string_view;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
 
 namespace {
 
-// What we keep of a request head. Owned by the connection and reused, so a
-// fresh parser per request costs no allocation once the strings have grown.
-struct RequestHead {
-  std::string method, target, request_id_header, forwarded_for, user_agent, amzn_trace_id, traceparent;
-  int version = 11;
-  int hosts = 0;  // Host fields seen
-  bool has_content_length = false;
-  bool has_transfer_encoding = false;
-  bool unknown_coding = false;   // a transfer coding other than chunked
-  bool expect_continue = false;  // Expect: 100-continue
-  bool keep_alive = true;        // from the head only: trailers cannot change it
-  bool parsed = false;           // the start line was parsed
+// How long to keep reading (and discarding) after our last response, so
+// unread request bytes do not turn our close into a reset that destroys the
+// response before the client reads it (e.g. a 413 while the body streams in).
+constexpr auto kLinger = std::chrono::seconds(2);
 
-  void clear() {
-    method.clear();
-    target.clear();
-    request_id_header.clear();
-    forwarded_for.clear();
-    user_agent.clear();
-    amzn_trace_id.clear();
-    traceparent.clear();
-    version = 11;
-    hosts = 0;
-    has_content_length = has_transfer_encoding = unknown_coding = expect_continue = parsed = false;
-    keep_alive = true;
-  }
-};
-
-// Our own error for a transfer coding we do not implement (501): Beast's
-// codes all mean a malformed message (400).
-const boost::system::error_code kUnknownCoding =
-    boost::system::errc::make_error_code(boost::system::errc::function_not_supported);
-
-// True if a Transfer-Encoding value lists a coding other than chunked
-// (parameters and OWS ignored, names case-insensitive; RFC 9112 6.1).
-bool has_unknown_coding(bstring_view value) {
-  while (!value.empty()) {
-    const auto comma = value.find(',');
-    auto item = value.substr(0, comma);
-    item = item.substr(0, item.find(';'));
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (!item.empty() && !boost::beast::iequals(item, "chunked")) return true;
-    if (comma == bstring_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-// Beast's HTTP parser with callbacks that keep only what we use and discard
-// bodies as they stream through (no endpoint reads a body).
-class RequestParser final : public http::basic_parser<true> {
- public:
-  explicit RequestParser(RequestHead& head) : head_(head) {}
-
- private:
-  void on_request_impl(http::verb, bstring_view method, bstring_view target, int version, error_code&) override {
-    head_.method.assign(method);
-    head_.target.assign(target);
-    head_.version = version;
-    head_.parsed = true;
-  }
-  void on_response_impl(int, bstring_view, int, error_code&) override {}
-  void on_field_impl(http::field f, bstring_view name, bstring_view value, error_code&) override {
-    // Chunked trailer fields arrive here too: they never touch the head's state.
-    if (is_header_done()) return;
-    if (f == http::field::content_length) {
-      head_.has_content_length = true;
-    } else if (f == http::field::transfer_encoding) {
-      head_.has_transfer_encoding = true;
-      head_.unknown_coding = head_.unknown_coding || has_unknown_coding(value);
-    } else if (f == http::field::host) {
-      ++head_.hosts;
-    } else if (f == http::field::expect) {
-      head_.expect_continue = boost::beast::iequals(value, "100-continue");
-    } else if (f == http::field::user_agent) {
-      head_.user_agent.assign(value);
-    } else if (f == http::field::unknown) {
-      if (boost::beast::iequals(name, "x-request-id")) {
-        head_.request_id_header.assign(value);
-      } else if (boost::beast::iequals(name, "x-forwarded-for")) {
-        head_.forwarded_for.assign(value);  // the last header holds the right-most hop
-      } else if (boost::beast::iequals(name, "x-amzn-trace-id")) {
-        head_.amzn_trace_id.assign(value);
-      } else if (boost::beast::iequals(name, "traceparent")) {
-        head_.traceparent.assign(value);
-      }
-    }
-  }
-  void on_header_impl(error_code& ec) override {
-    head_.keep_alive = keep_alive();
-    if (head_.has_transfer_encoding) {
-      // Request smuggling: Content-Length with Transfer-Encoding in any
-      // order, or Transfer-Encoding in HTTP/1.0 (RFC 9112 6.1, 6.3): 400.
-      // A coding we do not implement: 501 (RFC 9112 6.1). Chunked not
-      // final (only "chunked, chunked" is left by then): 400.
-      if (head_.has_content_length || head_.version < 11) {
-        ec = http::error::bad_transfer_encoding;
-      } else if (head_.unknown_coding) {
-        ec = kUnknownCoding;
-      } else if (!chunked()) {
-        ec = http::error::bad_transfer_encoding;
-      }
-    }
-    // Exactly one Host in HTTP/1.1, at most one in 1.0 (RFC 9112 3.2).
-    if (!ec && (head_.hosts > 1 || (head_.hosts == 0 && head_.version >= 11))) ec = http::error::bad_field;
-  }
-  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
-  std::size_t on_body_impl(bstring_view body, error_code&) override { return body.size(); }
-  void on_chunk_header_impl(std::uint64_t, bstring_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, bstring_view body, error_code&) override { return body.size(); }
-  void on_finish_impl(error_code&) override {}
-
-  RequestHead& head_;
-};
-
-int status_for(const error_code& ec) {
-  if (ec == kUnknownCoding) return 501;
-  if (ec == http::error::header_limit) return 431;
-  if (ec == http::error::body_limit) return 413;
-  return 400;
-}
-
-// The client for the access log: the right-most X-Forwarded-For address (the
-// one the load balancer appended) if it is an IP address, else the peer.
-string_view client_address(string_view xff, string_view peer) {
-  const auto comma = xff.rfind(',');
-  string_view last = comma == string_view::npos ? xff : xff.substr(comma + 1);
-  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
-  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
-  if (last.empty() || last.size() > 45) return peer;  // 45: the longest IPv6 text form
-  boost::system::error_code ec;
-  (void)boost::asio::ip::make_address(last, ec);
-  return ec ? peer : last;
+std::string peer_address(const tcp::socket& s) {
+  error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  if (ec) return "unknown";
+  auto addr = ep.address();
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6());
+  return addr.to_string();
 }
 
 }  // namespace
 
-void give_back_large(std::string& buf) {
-  if (buf.capacity() > Connection::kRetainBytes) std::string().swap(buf);
+// ---- ConnectionSet ----
+
+std::size_t ConnectionSet::size() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
 }
 
-struct Connection::Impl {
-  explicit Impl(std::size_t max_input) : input(max_input) {}
-  // The request's ids from its head: sanitised, the request id generated if absent.
-  void identify() {
-    request_id_for(head.request_id_header, request_id);
-    trace_id_for(head.amzn_trace_id, head.traceparent, trace_id);
-  }
-  boost::beast::flat_buffer input;
-  RequestHead head;
-  std::optional<RequestParser> parser;
-  std::string request_id, trace_id;  // sanitised, for this request
-  Response response;
-  std::string log_lines;          // access log lines of one process() call, written at once
-  std::size_t head_scanned = 0;   // check_head's resume point for this request
-  bool continue_handled = false;  // Expect: 100-continue answered for this request
-};
-
-Connection::Connection(const Config& config, AppState& state, const Logger& log, std::string peer, Surface surface)
-    : config_(config),
-      state_(state),
-      log_(log),
-      peer_(std::move(peer)),
-      surface_(surface),
-      // Room for a whole header section plus a read's worth of pipelined bytes;
-      // the parser reports 431 before the buffer can fill with one header.
-      impl_(std::make_unique<Impl>(std::size_t{config.max_header_bytes} + 8192)) {}
-
-Connection::~Connection() {
-  const auto unanswered = queued_ + (impl_->parser ? 1 : 0);
-  if (unanswered > 0) state_.metrics.in_flight_add(-static_cast<std::int64_t>(unanswered));
-}
-
-boost::asio::mutable_buffer Connection::read_buffer() {
-  auto& in = impl_->input;
-  if (in.size() == 0 && in.capacity() > kRetainBytes) in.shrink_to_fit();  // grown for one large head
-  const std::size_t room = in.max_size() - in.size();
-  if (room == 0) return {};
-  // Read into spare capacity if there is some, else grow by 4 KiB.
-  const std::size_t spare = in.capacity() - in.size();
-  return in.prepare(std::min(room, spare >= 1024 ? spare : std::size_t{4096}));
-}
-
-void Connection::commit(std::size_t n) { impl_->input.commit(n); }
-
-void Connection::discard_input() { impl_->input.consume(impl_->input.size()); }
-
-bool Connection::request_started() const { return impl_->parser.has_value(); }
-
-void Connection::written(std::size_t responses, std::size_t bytes) {
-  const std::size_t n = std::min(responses, queued_);  // the gauge moves with queued_, never below it
-  queued_ -= n;
-  queued_bytes_ -= std::min(bytes, queued_bytes_);
-  state_.metrics.in_flight_add(-static_cast<std::int64_t>(n));
-}
-
-void Connection::start_request(Clock::time_point now) {
-  auto& im = *impl_;
-  im.head.clear();
-  im.parser.emplace(im.head);
-  im.parser->header_limit(config_.max_header_bytes);
-  im.parser->body_limit(config_.max_body_bytes);
-  im.parser->eager(true);
-  im.head_scanned = 0;
-  im.continue_handled = false;
-  request_start_ = now;
-  state_.metrics.in_flight_add(1);
-}
-
-Connection::Step Connection::process(std::string& out, Clock::time_point now) {
-  auto& im = *impl_;
-  Step step{Next::read, 0};
-  im.log_lines.clear();
-  while (true) {
-    if (closing_) {
-      step.next = Next::close;
-      break;
-    }
-    if (queued_bytes_ >= kMaxQueuedBytes) {
-      step.next = Next::wait;
-      break;
-    }
-    if (im.input.size() == 0) break;  // need more bytes
-    if (!im.parser) start_request(now);
-    if (!im.parser->is_header_done()) {
-      const auto bytes = im.input.data();
-      const HeadCheck hc =
-          check_head({static_cast<const char*>(bytes.data()), bytes.size()}, config_.max_header_bytes, im.head_scanned);
-      im.input.consume(hc.empty_lines);
-      im.head_scanned = hc.scanned - hc.empty_lines;
-      if (hc.status != 0) {
-        respond_error(out, hc.status, now);
-        ++step.responses;
-        continue;
-      }
-      if (!hc.complete) break;  // wait for more bytes
-    }
-    error_code ec;
-    const std::size_t used = im.parser->put(im.input.data(), ec);
-    im.input.consume(used);
-    if (ec == http::error::need_more) {
-      if (im.input.size() < im.input.max_size()) break;  // wait for more bytes
-      // Full buffer, still incomplete: the parser flags oversized header
-      // sections itself, so this is an endless chunk header (or similar).
-      ec = im.parser->is_header_done() ? http::error::bad_chunk : http::error::header_limit;
-    }
-    if (ec) {
-      respond_error(out, status_for(ec), now);
-      ++step.responses;
-      continue;
-    }
-    if (!im.parser->is_done()) {
-      if (im.parser->is_header_done() && im.head.expect_continue && !im.continue_handled) {
-        // RFC 9110 10.1.1: answer at once, so the client sends its body (100)
-        // or learns the final status without sending it (then close: the
-        // body may still come, and is discarded while lingering).
-        im.continue_handled = true;
-        route_request();
-        if (im.response.status >= 300) {
-          send_response(out, true);
-          ++step.responses;
-          continue;
-        }
-        if (im.head.version >= 11) {
-          constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          out += kContinue;
-          queued_bytes_ += kContinue.size();
-        }
-      }
-      if (used == 0) break;  // cannot happen with eager parsing; never spin
-      continue;
-    }
-    const bool close = !im.head.keep_alive || state_.draining.load(std::memory_order_relaxed);
-    if (!im.continue_handled) route_request();
-    send_response(out, close);
-    ++step.responses;
-  }
-  if (!im.log_lines.empty()) log_.write_raw(im.log_lines);
-  give_back_large(im.log_lines);
-  return step;
-}
-
-bool Connection::timeout(std::string& out, Clock::time_point now) {
-  if (!impl_->parser || closing_) return false;
-  respond_error(out, 408, now);
-  if (!impl_->log_lines.empty()) log_.write_raw(impl_->log_lines);
-  impl_->log_lines.clear();
+bool ConnectionSet::try_add(const std::shared_ptr<Connection>& c, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  if (connections_.size() >= limit) return false;
+  connections_.emplace(c.get(), c);
   return true;
 }
 
-void Connection::route_request() {
-  auto& im = *impl_;
-  im.identify();
-  Request req;
-  req.method = im.head.method;
-  req.target = im.head.target;
-  req.request_id = im.request_id;
-  req.trace_id = im.trace_id;
-  req.surface = surface_;
-  route(req, state_, im.response);
+void ConnectionSet::remove(Connection* c) {
+  std::function<void()> f;
+  {
+    std::lock_guard lock(mutex_);
+    if (connections_.erase(c) == 0) return;
+    if (connections_.empty()) f = std::move(on_empty_);
+    if (f) on_empty_ = nullptr;
+  }
+  if (f) f();
 }
 
-void Connection::send_response(std::string& out, bool close) {
-  auto& im = *impl_;
-  ResponseMeta meta;
-  meta.request_id = im.request_id;
-  meta.head = im.head.method == "HEAD";
-  meta.close = close;
-  meta.keep_alive_10 = !close && im.head.version == 10;
-  const std::size_t before = out.size();
-  serialize(im.response, meta, out);
-  queued_bytes_ += out.size() - before;
-  closing_ = close;
-  finish_request();
+void ConnectionSet::drain_all() {
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mutex_);
+    live.reserve(connections_.size());
+    for (const auto& [raw, weak] : connections_) {
+      if (auto p = weak.lock()) live.push_back(std::move(p));  // skips connections being destroyed
+    }
+  }
+  for (auto& c : live) c->drain();
 }
 
-void Connection::respond_error(std::string& out, int status, Clock::time_point now) {
-  auto& im = *impl_;
-  if (!im.parser) start_request(now);  // an error without a request still counts as one
-  im.identify();
-  error_response(status, im.request_id, im.response);
-  im.response.allow_get_head = false;
-  im.response.route = Route::unmatched;
-  ResponseMeta meta;
-  meta.request_id = im.request_id;
-  meta.head = im.head.method == "HEAD";
-  meta.close = true;
-  const std::size_t before = out.size();
-  serialize(im.response, meta, out);
-  queued_bytes_ += out.size() - before;
-  closing_ = true;
-  finish_request();
+void ConnectionSet::when_empty(std::function<void()> f) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!connections_.empty()) {
+      on_empty_ = std::move(f);
+      return;
+    }
+  }
+  f();
 }
 
-// Records the answered request in metrics and (if on) the access log, and
-// ends the request: the parser is dropped, the response is queued.
-void Connection::finish_request() {
-  auto& im = *impl_;
-  const auto elapsed = Clock::now() - request_start_;
-  state_.metrics.observe(method_index(im.head.method), im.response.route, im.response.status, elapsed);
-  ++queued_;
-  im.parser.reset();
-  give_back_large(im.response.body);
-  if (!config_.access_log || !log_.enabled(Level::info)) return;
-  AccessRecord rec;
-  rec.method = im.head.method;
-  rec.route = route_name(im.response.route);
-  rec.path = im.head.target;
-  rec.status = im.response.status;
-  rec.duration = elapsed;
-  rec.bytes = im.head.method == "HEAD" ? 0 : static_cast<std::int64_t>(im.response.body.size());
-  rec.request_id = im.request_id;
-  rec.trace_id = im.trace_id;
-  rec.client = client_address(im.head.forwarded_for, peer_);
-  rec.peer = peer_;
-  rec.user_agent = im.head.user_agent;
-  append_access_line(im.log_lines, rec);
+void ConnectionSet::forget_when_empty() {
+  std::lock_guard lock(mutex_);
+  on_empty_ = nullptr;
+}
+
+// ---- Connection ----
+
+// Checks the invariants when a handler returns, whichever way it returns.
+struct Connection::CheckOnExit {
+  const Connection& c;
+  ~CheckOnExit() { c.check_invariants(); }
+};
+
+Connection::Connection(tcp::socket socket, const Config& config, AppState& state, const Logger& log, ConnectionSet& set,
+                       Surface surface)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      config_(config),
+      state_(state),
+      set_(set),
+      codec_(config, state, log, peer_address(socket_), surface),
+      step_(std::min(config.request_timeout, config.idle_timeout)) {
+  state_.metrics.connections_add(1);
+}
+
+Connection::~Connection() {
+  state_.metrics.connections_add(-1);
+  set_.remove(this);
+}
+
+void Connection::start() {
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    const CheckOnExit check{*self};
+    error_code ec;
+    self->socket_.set_option(tcp::no_delay(true), ec);
+    const auto now = Clock::now();
+    self->draining_ = self->state_.draining.load();
+    self->update_deadline(now);
+    self->arm_timer(now);
+    self->do_read();
+  });
+}
+
+void Connection::reject() {
+  net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    const CheckOnExit check{*self};
+    Response res;
+    std::string id;
+    generate_request_id(id);
+    error_response(503, id, res);
+    ResponseMeta meta;
+    meta.request_id = id;
+    meta.close = true;
+    serialize(res, meta, self->out_);
+    self->phase_ = Phase::closing;
+    const auto now = Clock::now();
+    self->flush(now);
+    self->update_deadline(now);
+    self->arm_timer(now);
+  });
+}
+
+void Connection::drain() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_drain(); });
+}
+
+void Connection::on_drain() {
+  const CheckOnExit check{*this};
+  draining_ = true;
+  if (phase_ != Phase::open) return;
+  // Idle (waiting for a next request): close now. Otherwise the current
+  // request finishes and its response carries "Connection: close".
+  if (!codec_.request_started() && !writing_ && out_.empty() && !paused_) close_now();
+}
+
+void Connection::do_read() {
+  if (reading_ || phase_ == Phase::closed) return;
+  const auto buf = codec_.read_buffer();
+  if (buf.size() == 0) return;  // full: process() answers before this can happen
+  reading_ = true;
+  socket_.async_read_some(buf,
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void Connection::on_read(const error_code& ec, std::size_t n) {
+  const CheckOnExit check{*this};
+  reading_ = false;
+  if (phase_ == Phase::closed || ec == net::error::operation_aborted) return;
+  if (phase_ == Phase::lingering) {
+    if (ec) return close_now();
+    codec_.commit(n);
+    codec_.discard_input();
+    return do_read();
+  }
+  if (ec) {
+    if (ec != net::error::eof) return close_now();
+    // The client sent everything it will send; answer what is complete, then
+    // close.
+    peer_eof_ = true;
+    phase_ = Phase::closing;
+    if (!writing_ && out_.empty()) close_now();
+    return;
+  }
+  codec_.commit(n);
+  pump();
+}
+
+void Connection::pump() {
+  const auto now = Clock::now();
+  const auto step = codec_.process(out_, now);
+  out_count_ += step.responses;
+  answered_ = answered_ || step.responses > 0;
+  flush(now);
+  switch (step.next) {
+    case Http1Codec::Next::read:
+      if (draining_ && !codec_.request_started() && !writing_) {
+        finish();
+        return;
+      }
+      do_read();
+      break;
+    case Http1Codec::Next::wait: paused_ = true; break;
+    case Http1Codec::Next::close:
+      phase_ = Phase::closing;
+      if (!writing_) finish();
+      return;
+  }
+  update_deadline(now);
+}
+
+void Connection::flush(Clock::time_point now) {
+  if (writing_ || out_.empty() || phase_ == Phase::closed) return;
+  write_buf_.swap(out_);
+  out_.clear();
+  give_back_large(out_);
+  writing_count_ = out_count_;
+  out_count_ = 0;
+  writing_ = true;
+  write_start_ = now;
+  net::async_write(socket_, net::buffer(write_buf_),
+                   [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_write(ec, n); });
+}
+
+void Connection::on_write(const error_code& ec, std::size_t) {
+  const CheckOnExit check{*this};
+  writing_ = false;
+  if (phase_ == Phase::closed) return;
+  if (ec) return close_now();
+  codec_.written(writing_count_, write_buf_.size());
+  writing_count_ = 0;
+  write_buf_.clear();
+  give_back_large(write_buf_);
+  const auto now = Clock::now();
+  if (!out_.empty()) {
+    flush(now);
+  } else if (paused_) {
+    return wait_writable(now);
+  } else if (phase_ == Phase::closing || (draining_ && !codec_.request_started())) {
+    return finish();
+  }
+  update_deadline(now);
+}
+
+// Answering stopped at the output bound and all of it is written: answer
+// the next request only once the kernel has room again. A client that stopped
+// reading then holds none of our responses in memory (the kernel's send
+// buffer holds what it took), instead of one more response each.
+void Connection::wait_writable(Clock::time_point now) {
+  waiting_writable_ = true;
+  write_start_ = now;  // not reading our answers counts as a slow write
+  update_deadline(now);
+  socket_.async_wait(tcp::socket::wait_write,
+                     [self = shared_from_this()](const error_code& ec) { self->on_writable(ec); });
+}
+
+void Connection::on_writable(const error_code& ec) {
+  const CheckOnExit check{*this};
+  waiting_writable_ = false;
+  if (phase_ == Phase::closed || ec == net::error::operation_aborted) return;
+  if (ec) return close_now();
+  paused_ = false;
+  pump();
+}
+
+void Connection::finish() {
+  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
+  if (peer_eof_) return close_now();
+  error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close_now();
+  phase_ = Phase::lingering;
+  codec_.discard_input();
+  const auto now = Clock::now();
+  deadline_ = now + std::min<Clock::duration>(kLinger, config_.request_timeout);
+  arm_timer(now);  // the linger deadline may be sooner than the pending wake-up
+  do_read();
+}
+
+void Connection::close_now() {
+  if (phase_ == Phase::closed) return;
+  phase_ = Phase::closed;
+  error_code ec;
+  socket_.close(ec);
+  timer_.cancel();
+}
+
+// Deadlines: while a request is being received, REQUEST_TIMEOUT from its
+// first byte; while a response is being written, REQUEST_TIMEOUT from the
+// write; otherwise IDLE_TIMEOUT from now between requests, but
+// REQUEST_TIMEOUT before the first one (as nginx's client_header_timeout:
+// silent connections must not hold MAX_CONNECTIONS slots for IDLE_TIMEOUT)
+// and during a drain (a connection accepted just before the listener closed
+// gets that long to send its request, not the whole drain).
+void Connection::update_deadline(Clock::time_point now) {
+  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
+  if (codec_.request_started()) {
+    deadline_ = codec_.request_start() + config_.request_timeout;
+  } else if (writing_ || waiting_writable_) {
+    deadline_ = write_start_ + config_.request_timeout;
+  } else {
+    const bool idle_allowed = answered_ && !draining_;
+    deadline_ = now + (idle_allowed ? config_.idle_timeout : config_.request_timeout);
+  }
+}
+
+// The timer is not re-armed per request (that would cost a cancel and a
+// wake-up per request): it wakes at the deadline or after `step_`, whichever
+// is first. Deadlines set later are never earlier than that wake-up, because
+// each is at least `step_` after the moment it is set.
+void Connection::arm_timer(Clock::time_point now) {
+  timer_.expires_at(std::min(deadline_, now + step_));
+  timer_.async_wait([self = shared_from_this()](const error_code& ec) { self->on_timer(ec); });
+}
+
+void Connection::on_timer(const error_code& ec) {
+  const CheckOnExit check{*this};
+  if (phase_ == Phase::closed || ec == net::error::operation_aborted) return;
+  const auto now = Clock::now();
+  if (now < deadline_) return arm_timer(now);
+  // Lingered enough, or the client does not read what we write.
+  if (phase_ == Phase::lingering || writing_ || waiting_writable_) return close_now();
+  if (codec_.request_started() && phase_ == Phase::open) {
+    // Slow client: answer 408, then close.
+    error_code ignored;
+    socket_.cancel(ignored);  // stop the pending read
+    if (codec_.timeout(out_, now)) ++out_count_;
+    phase_ = Phase::closing;
+    flush(now);
+    update_deadline(now);
+    return arm_timer(now);
+  }
+  close_now();  // idle keep-alive connection
+}
+
+// What holds between handlers. Once closed, only queued handlers run, and
+// they only return: the rest need not hold (a write that failed leaves its
+// buffer and counts behind).
+void Connection::check_invariants() const {
+  assert((phase_ == Phase::closed) == !socket_.is_open());
+  if (phase_ == Phase::closed) return;
+  // Output is flushed whenever no write is pending, so it waits in out_ only
+  // behind a write. out_ may hold a 100 Continue that is no response, so an
+  // empty count does not mean an empty out_.
+  assert(writing_ == !write_buf_.empty());
+  assert(writing_ || (out_.empty() && writing_count_ == 0));
+  assert(out_count_ == 0 || !out_.empty());
+  // The codec counts the same unwritten responses, and never more bytes than
+  // we hold: otherwise its output bound would never clear and we would hang.
+  assert(codec_.queued() == out_count_ + writing_count_);
+  assert(codec_.queued_bytes() <= out_.size() + write_buf_.size());
+  // Paused at the output bound: no read until the output is written and the
+  // kernel has room again; a pending write or wait for room is what resumes
+  // it (without one the connection would hang).
+  assert(!paused_ || !reading_);
+  assert(!paused_ || writing_ || waiting_writable_);
+  assert(!waiting_writable_ || (paused_ && !writing_));
+  // A half-closed client is answered, then closed without lingering.
+  assert(!peer_eof_ || phase_ == Phase::closing);
+  // Lingering comes after the last write: nothing is sent from then on.
+  assert(phase_ != Phase::lingering || (!writing_ && !paused_ && !waiting_writable_));
 }
 
 }  // namespace app

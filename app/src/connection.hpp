@@ -1,87 +1,112 @@
 #pragma once
-// The HTTP/1.1 protocol state of one connection, with no socket: bytes in,
-// response bytes out. The session (session.hpp) moves bytes between this and
-// a TCP socket; the fuzz target and unit tests drive it from memory.
+// One TCP connection: moves bytes between the socket and its Http1Codec,
+// owns the connection's deadline timer, and closes gracefully. All of a
+// connection's handlers run on the socket's executor: its own strand when
+// THREADS > 1 (see Listener::accept), the io_context itself with one thread.
 //
-// Reading order for "what happens to a request": session.cpp (I/O, timers),
-// this file's process() (Beast parser, limits, errors, logging, metrics),
-// router.cpp (the answer).
-#include <boost/asio/buffer.hpp>
-#include <chrono>
+// Two departures from Beast's example servers, both deliberate:
+// - bytes are read with async_read_some and parsed by Http1Codec (Beast's
+//   parser fed from a buffer), so one read answers every pipelined request
+//   it holds, and the fuzz target drives exactly the same parsing code;
+// - deadlines use our own timer instead of tcp_stream::expires_after, whose
+//   expiry closes the socket: a slow client must still get its 408.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
-#include "config.hpp"
-#include "log.hpp"
-#include "router.hpp"
+#include "http1_codec.hpp"
 
 namespace app {
 
-// Frees `buf` if it grew beyond Connection::kRetainBytes (one large
-// response), so a long-lived connection does not keep that capacity.
-void give_back_large(std::string& buf);
+class Connection;
 
-class Connection {
+// The served connections, so a drain can reach each of them and know when
+// all are gone, and MAX_CONNECTIONS can be kept. Connections are added once
+// fully constructed (their shared_ptr exists), so drain_all on the signal
+// thread never reads a half-built one; rejected connections are never added.
+class ConnectionSet {
  public:
-  // Answering (and so reading) pauses while this many bytes of responses
-  // wait to be written: a client that pipelines and never reads holds at
-  // most this plus one response, whatever it asks for.
-  static constexpr std::size_t kMaxQueuedBytes = 16 * 1024;
-  // Buffers that grew beyond this for one large response (/metrics) are
-  // given back after it, so an idle keep-alive connection stays small.
-  static constexpr std::size_t kRetainBytes = 8 * 1024;
-  using Clock = std::chrono::steady_clock;
-
-  Connection(const Config& config, AppState& state, const Logger& log, std::string peer,
-             Surface surface = Surface::main);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  // Space to receive into (empty if the input buffer is full), then commit(n).
-  boost::asio::mutable_buffer read_buffer();
-  void commit(std::size_t n);
-  void discard_input();
-
-  enum class Next { read, wait, close };
-  struct Step {
-    Next next;
-    std::size_t responses;  // responses appended to `out` by this call
-  };
-  // Parses the input and answers each complete request (appending to `out`)
-  // until it needs more bytes, the queue is full, or the connection must close.
-  Step process(std::string& out, Clock::time_point now);
-
-  // The request deadline passed: appends a 408 if a request had started.
-  bool timeout(std::string& out, Clock::time_point now);
-
-  // Bytes of a request received, its response not yet produced.
-  bool request_started() const;
-  Clock::time_point request_start() const { return request_start_; }
-  // Responses (and their bytes) produced and not yet reported written.
-  std::size_t queued() const { return queued_; }
-  std::size_t queued_bytes() const { return queued_bytes_; }
-  // The session wrote `responses` more responses, `bytes` in all, to the socket.
-  void written(std::size_t responses, std::size_t bytes);
+  std::size_t size() const;
+  // Adds `c` if fewer than `limit` connections are live; false means over the limit.
+  [[nodiscard]] bool try_add(const std::shared_ptr<Connection>& c, std::size_t limit);
+  void remove(Connection* c);  // from ~Connection; a connection never added is ignored
+  void drain_all();            // each connection closes after its current response
+  // Calls `f` once, as soon as no connection is left (at once if none is).
+  void when_empty(std::function<void()> f);
+  void forget_when_empty();
 
  private:
-  struct Impl;
-  void start_request(Clock::time_point now);
-  void route_request();                              // the answer to the parsed head, in impl_->response
-  void send_response(std::string& out, bool close);  // serialises that answer, ends the request
-  void respond_error(std::string& out, int status, Clock::time_point now);
-  void finish_request();
+  mutable std::mutex mutex_;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
+  std::function<void()> on_empty_;
+};
 
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using Clock = Http1Codec::Clock;
+
+  Connection(boost::asio::ip::tcp::socket socket, const Config& config, AppState& state, const Logger& log,
+             ConnectionSet& set, Surface surface);
+  ~Connection();
+
+  void start();
+  void reject();  // over MAX_CONNECTIONS: 503 then close
+  // Thread-safe (posts to the connection's strand): close after the current response.
+  void drain();
+
+ private:
+  void do_read();
+  void on_read(const boost::system::error_code& ec, std::size_t n);
+  void pump();
+  void flush(Clock::time_point now);
+  void on_write(const boost::system::error_code& ec, std::size_t n);
+  void wait_writable(Clock::time_point now);
+  void on_writable(const boost::system::error_code& ec);
+  void on_timer(const boost::system::error_code& ec);
+  void arm_timer(Clock::time_point now);
+  void update_deadline(Clock::time_point now);
+  void on_drain();
+  void finish();  // after the last response: half-close, then linger briefly
+  void close_now();
+  // Asserts what must hold between handlers (assert(): the debug and
+  // sanitizer builds); every handler checks it on the way out.
+  void check_invariants() const;
+  struct CheckOnExit;
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
   const Config& config_;
   AppState& state_;
-  const Logger& log_;
-  std::string peer_;
-  Surface surface_;
-  std::unique_ptr<Impl> impl_;
-  std::size_t queued_ = 0, queued_bytes_ = 0;
-  bool closing_ = false;
-  Clock::time_point request_start_{};
+  ConnectionSet& set_;
+  Http1Codec codec_;
+  std::string out_;                // responses waiting for the current write to finish
+  std::string write_buf_;          // bytes being written
+  std::size_t out_count_ = 0;      // responses in out_
+  std::size_t writing_count_ = 0;  // responses in write_buf_
+  Clock::time_point deadline_{}, write_start_{};
+  Clock::duration step_;  // the timer wakes at least this often (see arm_timer)
+  // The connection's life, in this order only: an enum rather than three
+  // bools, so "lingering but still taking requests" or "closed but
+  // lingering" cannot be written down.
+  enum class Phase {
+    open,       // reading and answering requests
+    closing,    // no more requests: close once the writes are done
+    lingering,  // half-closed by us, reading and discarding unread input
+    closed,     // socket closed; handlers still queued only return
+  };
+  Phase phase_ = Phase::open;
+  bool reading_ = false;           // an async_read_some is pending
+  bool writing_ = false;           // an async_write is pending
+  bool paused_ = false;            // output over its bound: answering (and reading) stopped
+  bool waiting_writable_ = false;  // paused, all written, waiting for room in the kernel
+  bool peer_eof_ = false;          // the client half-closed
+  bool draining_ = false;
+  bool answered_ = false;  // a response was produced: IDLE_TIMEOUT applies from now on
 };
 
 }  // namespace app

@@ -7,8 +7,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
-Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log, SessionSet& sessions,
-                   Surface surface)
+Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log,
+                   ConnectionSet& connections, Surface surface)
     : ioc_(ioc),
       strand_(net::make_strand(ioc)),
       acceptor_(strand_),
@@ -16,7 +16,7 @@ Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, 
       config_(config),
       state_(state),
       log_(log),
-      sessions_(sessions),
+      connections_(connections),
       surface_(surface) {}
 
 Outcome Listener::open() {
@@ -84,18 +84,18 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
     return;
   }
   try {
-    auto session = std::make_shared<Session>(std::move(socket), config_, state_, log_, sessions_, surface_);
-    if (sessions_.try_add(session, config_.max_connections)) {
-      session->start();
+    auto conn = std::make_shared<Connection>(std::move(socket), config_, state_, log_, connections_, surface_);
+    if (connections_.try_add(conn, config_.max_connections)) {
+      conn->start();
     } else {
       // Not added: while its 503 is written it holds no MAX_CONNECTIONS slot.
       state_.metrics.connection_rejected();
-      session->reject();
+      conn->reject();
     }
   } catch (const std::exception& e) {
     // Out of memory, say: drop this connection, but keep accepting (an
     // exception escaping here would end the accept loop for good).
-    log_error(std::string("cannot start a session: ") + e.what());
+    log_error(std::string("cannot start a connection: ") + e.what());
   }
   accept();
 }

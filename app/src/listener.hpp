@@ -1,5 +1,5 @@
 #pragma once
-// Accepts connections and starts a Session for each, up to MAX_CONNECTIONS
+// Accepts connections and starts a Connection for each, up to MAX_CONNECTIONS
 // (beyond that a connection gets a 503 and is closed).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,15 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "connection.hpp"
 #include "outcome.hpp"
-#include "session.hpp"
 
 namespace app {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(boost::asio::io_context& ioc, const Config& config, AppState& state, const Logger& log, SessionSet& sessions,
-           Surface surface = Surface::main);
+  Listener(boost::asio::io_context& ioc, const Config& config, AppState& state, const Logger& log,
+           ConnectionSet& connections, Surface surface = Surface::main);
 
   // Binds and listens on HOST:PORT (METRICS_PORT for the metrics surface);
   // on failure says why.
@@ -38,7 +38,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   const Config& config_;
   AppState& state_;
   const Logger& log_;
-  SessionSet& sessions_;
+  ConnectionSet& connections_;
   Surface surface_;
   bool stopped_ = false;
 };

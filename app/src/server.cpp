@@ -27,13 +27,13 @@ namespace {
 // every connection closes after its current response, then exit.
 class Drain {
  public:
-  Drain(net::io_context& ioc, const Config& config, const Logger& log, AppState& state, SessionSet& sessions,
+  Drain(net::io_context& ioc, const Config& config, const Logger& log, AppState& state, ConnectionSet& connections,
         std::vector<std::shared_ptr<Listener>> listeners)
       : ioc_(ioc),
         config_(config),
         log_(log),
         state_(state),
-        sessions_(sessions),
+        connections_(connections),
         listeners_(std::move(listeners)),
         timer_(ioc) {}
 
@@ -51,12 +51,12 @@ class Drain {
           .num("timeout_ms", config_.drain_timeout.count());
     });
     for (auto& l : listeners_) l->stop();
-    sessions_.drain_all();
+    connections_.drain_all();
     timer_.expires_after(config_.drain_timeout);
     timer_.async_wait([this](const error_code& ec) {
       if (!ec) finish(true);
     });
-    sessions_.when_empty([this] { finish(false); });
+    connections_.when_empty([this] { finish(false); });
   }
 
  private:
@@ -69,7 +69,7 @@ class Drain {
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     log_.event(Level::info, "drain_finished",
                [&](JsonObject& o) { o.real("duration_ms", ms).boolean("forced", forced); });
-    // Connections still open are cut when ioc_ is destroyed with their sessions.
+    // Connections still open are cut when ioc_ is destroyed with them.
     ioc_.stop();
   }
 
@@ -77,7 +77,7 @@ class Drain {
   const Config& config_;
   const Logger& log_;
   AppState& state_;
-  SessionSet& sessions_;
+  ConnectionSet& connections_;
   std::vector<std::shared_ptr<Listener>> listeners_;
   net::steady_timer timer_;
   std::chrono::steady_clock::time_point started_{};
@@ -100,20 +100,20 @@ void raise_fd_limit(const Logger& log) {
 
 int run_server(const Config& config, const Logger& log) {
   raise_fd_limit(log);
-  // Declaration order is destruction order in reverse: the session set and
-  // state outlive the io_context whose handlers own the sessions.
+  // Declaration order is destruction order in reverse: the connection set and
+  // state outlive the io_context whose handlers own the connections.
   Metrics metrics(config.threads);
   AppState state(metrics, build_info());
   state.log = &log;
-  SessionSet sessions;
+  ConnectionSet connections;
   net::io_context ioc(static_cast<int>(config.threads));
 
   // Catch signals before anything can send one (a supervisor may signal as
   // soon as it sees "listening"); asio queues them until async_wait.
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   // The public listener, and /metrics on a port of its own (never behind the load balancer).
-  auto listener = std::make_shared<Listener>(ioc, config, state, log, sessions, Surface::main);
-  auto metrics_listener = std::make_shared<Listener>(ioc, config, state, log, sessions, Surface::metrics);
+  auto listener = std::make_shared<Listener>(ioc, config, state, log, connections, Surface::main);
+  auto metrics_listener = std::make_shared<Listener>(ioc, config, state, log, connections, Surface::metrics);
   for (const auto& l : {listener, metrics_listener}) {
     if (const auto opened = l->open(); !opened.ok()) {
       log.event(Level::error, "error", [&](JsonObject& o) { o.str("message", opened.error); });
@@ -125,7 +125,7 @@ int run_server(const Config& config, const Logger& log) {
     o.str("address", config.host).num("port", listener->port()).num("metrics_port", metrics_listener->port());
   });
 
-  Drain drain(ioc, config, log, state, sessions, {listener, metrics_listener});
+  Drain drain(ioc, config, log, state, connections, {listener, metrics_listener});
   std::function<void(const error_code&, int)> on_signal = [&](const error_code& ec, int sig) {
     if (ec) return;
     drain.on_signal(sig);
@@ -167,7 +167,7 @@ int run_server(const Config& config, const Logger& log) {
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back(run);
   run();
   for (auto& t : threads) t.join();
-  sessions.forget_when_empty();  // sessions still held by handlers die with ioc, after `drain`
+  connections.forget_when_empty();  // connections still held by handlers die with ioc, after `drain`
   if (emf) emf->flush();
   log.event(Level::info, "stopped", [](JsonObject& o) { o.num("exit_code", 0); });
   return 0;

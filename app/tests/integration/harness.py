@@ -21,7 +21,9 @@ import unittest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, ROOT)
 from tests.lib.ports import free_port  # noqa: E402,F401  (tests import it from here)
-SANITIZER_RE = re.compile(r"ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|runtime error:")
+# A sanitizer's report, or a failed assert() (the sanitizer builds keep them:
+# the connection's invariants), on the server's stderr.
+SANITIZER_RE = re.compile(r"ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|runtime error:|Assertion .* failed")
 
 
 def server_bin():

@@ -10,7 +10,7 @@ from harness import Conn, ServerTest, metrics_port
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
 import attack  # noqa: E402  (shared with `make bench`)
 
-OUTPUT_BOUND = 16 * 1024  # Connection::kMaxQueuedBytes
+OUTPUT_BOUND = 16 * 1024  # Http1Codec::kMaxQueuedBytes
 KEEP_BYTES = 32 * 1024    # what an idle connection may keep: input buffer, bookkeeping
 
 
