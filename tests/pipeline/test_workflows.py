@@ -2,6 +2,7 @@
 (scripts/ci/check_workflows.py) hold for every workflow. Each rule is also fed
 a bad snippet, so every check is shown to fail when it should."""
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -594,6 +595,43 @@ class Shape(unittest.TestCase):
         self.assertEqual(names[promote], 'scripts/ci/promote-image.sh --env prod --tag "$DEPLOY_TAG" --from "$SOURCE_IMAGE"')
         self.assertEqual(prod["env"]["SOURCE_IMAGE"],
                          "${{ needs.build.outputs.image-uri }}@${{ needs.build.outputs.image-digest }}")
+
+    def test_tsan_runs_in_the_app_jobs_image_with_the_aslr_it_supports(self):
+        jobs = self.wf["ci.yml"].data["jobs"]
+        tsan = jobs["tsan"]
+        self.assertNotIn("container", tsan)  # vm.mmap_rnd_bits is the host's
+        self.assertEqual(tsan["env"]["IMAGE"], jobs["app"]["container"]["image"])
+        runs = [s.get("run", "") for s in tsan["steps"]]
+        sysctl = next(i for i, r in enumerate(runs) if "vm.mmap_rnd_bits=28" in r)
+        suite = next(i for i, r in enumerate(runs) if "make test-app-tsan" in r)
+        self.assertLess(sysctl, suite)
+        self.assertIn('"$IMAGE"', runs[suite])
+
+    def test_apply_sessions_outlive_their_jobs_and_fit_the_roles(self):
+        """A job that applies (deploy.sh, tf-apply.sh) may wait TF_LOCK_TIMEOUT for the lock, then apply, wait for a
+        stable service and roll back: killed mid-apply it leaves a stale lock and state it could not write. So its
+        timeout covers the lock wait plus an hour, its session outlives it, and the session is one the roles allow
+        (AssumeRoleWithWebIdentity refuses a duration over the role's max_session_duration)."""
+        tf = (ROOT / "infra/modules/github-oidc/variables.tf").read_text()
+        role_max = int(re.search(r'variable "max_session_duration" \{.*?default\s*=\s*(\d+)', tf, re.S).group(1))
+        checked = 0
+        for name in ("deploy.yml", "infra.yml"):
+            wf = self.wf[name].data
+            lock = int(re.fullmatch(r"(\d+)m", wf.get("env", {}).get("TF_LOCK_TIMEOUT", "0m")).group(1))
+            for job_id, job in wf["jobs"].items():
+                runs = " ".join(s.get("run", "") for s in job.get("steps", []))
+                if "scripts/deploy.sh" not in runs and "scripts/ci/tf-apply.sh" not in runs:
+                    continue
+                checked += 1
+                with self.subTest(workflow=name, job=job_id):
+                    lock = int(re.fullmatch(r"(\d+)m", job.get("env", {}).get("TF_LOCK_TIMEOUT", f"{lock}m")).group(1))
+                    self.assertGreaterEqual(job["timeout-minutes"], lock + 60)
+                    for s in job["steps"]:
+                        if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"):
+                            duration = int(s["with"].get("role-duration-seconds", 3600))
+                            self.assertGreater(duration, job["timeout-minutes"] * 60)
+                            self.assertLessEqual(duration, role_max)
+        self.assertEqual(checked, 4)  # deploy-dev, deploy-prod, apply-dev, apply-prod
 
     def test_infra_plans_each_env_and_applies_through_environments(self):
         jobs = self.wf["infra.yml"].data["jobs"]
