@@ -189,12 +189,6 @@ run "no_service_metrics_no_emf" {
   }
 }
 
-run "rejects_bad_service_metrics" {
-  command = plan
-  variables { service_metrics = { namespace = "AWS/Lambda", service = "hello-test-function", environment = "test" } }
-  expect_failures = [var.service_metrics]
-}
-
 run "rejects_bad_service_thresholds" {
   command = plan
   variables { alarms = { service_5xx_percent = 0 } }
