@@ -27,8 +27,10 @@ module "function" {
   log_retention_days   = local.f.log_retention_days
   kms_key_arn          = local.f.kms_key_arn
   alarm_emails         = local.f.alarm_emails
-  alarms               = local.f.alarms
-  service_metrics      = module.service_metrics.metrics
+  # As the ECS stack: prod refuses to plan until its alarms reach a person.
+  require_alarm_recipient = var.environment == "prod"
+  alarms                  = local.f.alarms
+  service_metrics         = module.service_metrics.metrics
 }
 
 # EMF (app/src/emf.hpp): metrics_namespace against CloudWatch's and the

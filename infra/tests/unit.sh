@@ -56,15 +56,19 @@ env_args() {
   if [ "$1" = function ]; then args+=(-var "environment=$(basename "$2" | cut -d. -f1)"); fi
 }
 
-# ROOT's dev file with a bad metrics_namespace must stop with a message
-# saying what is allowed.
+# ROOT's dev file with a bad metrics_namespace, and prod's file as shipped
+# (the placeholder recipient), must stop with a message saying what to set.
 check_refusals() {
-  local d=$1 dev_vars=$2 bad="$work/$1/bad-metrics-namespace.tfvars"
+  local d=$1 dev_vars=$2 prod_vars=$3 bad="$work/$1/bad-metrics-namespace.tfvars"
   echo 'metrics_namespace = "AWS/Mine"' >"$bad"
   env_args "$d" "$dev_vars"
   expect_refusal "$d" "$d refuses a bad metrics_namespace in envs/$(basename "$dev_vars")" \
     "metrics_namespace in infra/envs/<env>.tfvars or <env>.function.tfvars; the service's METRICS_NAMESPACE) must be 1-255 characters of A-Z a-z 0-9 . - _ / # : and space" \
     "${args[@]}" -var-file="$bad"
+  env_args "$d" "$prod_vars"
+  expect_refusal "$d" "$d refuses the shipped envs/$(basename "$prod_vars")" \
+    "alarm_emails holds the placeholder or an example address (replace-with-your-oncall@example.com). Set your on-call address in the env file" \
+    "${args[@]}"
 }
 
 for d in $(tf_dirs); do
@@ -88,18 +92,21 @@ for d in $(tf_dirs); do
         function:*.function.tfvars) ;;
         function:* | *:*.*.tfvars) continue ;;
       esac
-      # prod.tfvars ships a placeholder alarm address that fails prod's plan
-      # until the user sets theirs (observability tests): set one here.
+      # The prod files ship a placeholder alarm address that fails prod's plan
+      # until the user sets theirs (check_refusals): set one here.
       extra=()
       case "$d:$(basename "$vars")" in
         platform:prod.tfvars) extra=(-var 'alarm_emails=["oncall@my-org.com"]') ;;
+        function:prod.function.tfvars)
+          sed 's/replace-with-your-oncall@example\.com/oncall@my-org.com/' "$vars" >"$work/$d/prod-with-recipient.function.tfvars"
+          extra=(-var-file="$work/$d/prod-with-recipient.function.tfvars") ;;
       esac
       env_args "$d" "$vars"
       run_tests "$d" "$d with envs/$(basename "$vars")" "${args[@]}" "${extra[@]}"
     done
     case $d in
-      platform) check_refusals "$d" "$work/envs/dev.tfvars" ;;
-      function) check_refusals "$d" "$work/envs/dev.function.tfvars" ;;
+      platform) check_refusals "$d" "$work/envs/dev.tfvars" "$work/envs/prod.tfvars" ;;
+      function) check_refusals "$d" "$work/envs/dev.function.tfvars" "$work/envs/prod.function.tfvars" ;;
     esac
   fi
 done

@@ -188,6 +188,13 @@ variable "alarm_emails" {
   }
 }
 
+variable "require_alarm_recipient" {
+  description = "Stop the plan unless the alarms reach someone: at least one alarm_emails address, none of them the placeholder or an example address (production; modules/alarm-recipients)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "alarms" {
   description = "Alarm thresholds: errors (invocations that failed, per period), throttles (per period; the reserved concurrency was reached), p99 duration in ms (null: 80 % of the timeout); with service_metrics, the service's own 5xx rate (percent of requests) and p99 latency (ms); period and evaluation in 60-second periods."
   type = object({

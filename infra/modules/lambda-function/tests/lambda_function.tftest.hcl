@@ -348,3 +348,33 @@ run "rejects_bad_alarm_period" {
   }
   expect_failures = [var.alarms]
 }
+
+run "prod_refuses_the_placeholder_address" {
+  command = plan
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["replace-with-your-oncall@example.com"]
+  }
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "prod_refuses_no_recipient" {
+  command = plan
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = []
+  }
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "prod_accepts_a_real_address" {
+  command = plan
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["oncall@my-org.com"]
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 1
+    error_message = "A real address is a recipient."
+  }
+}
