@@ -142,8 +142,9 @@ bool valid_chars(std::string_view v, std::string_view extra) {
 }  // namespace
 
 bool set_emf_namespace(EmfSettings& s, std::string_view v) {
+  // CloudWatch's Namespace pattern [^:].* (a whole-string match): no leading colon.
   const bool ok = v.empty() || (valid_chars(v, ".-_/#: ") && v.find_first_not_of(' ') != std::string_view::npos &&
-                                !v.starts_with("AWS/"));
+                                !v.starts_with("AWS/") && !v.starts_with(':'));
   if (ok) s.ns = std::string(v);
   return ok;
 }

@@ -35,9 +35,11 @@ struct EmfSettings {
 };
 
 // Setters for the configuration (config.cpp); false on an invalid value, which they leave unapplied.
-// Namespace: empty (off), or 1-255 of A-Z a-z 0-9 . - _ / # : and space, not starting with "AWS/".
+// Namespace: empty (off), or 1-255 of A-Z a-z 0-9 . - _ / # : and space, not only spaces, not
+// starting with "AWS/" or ':' (CloudWatch's rule; infra/modules/emf-metrics states the same).
 inline constexpr std::string_view kEmfNamespaceExpected =
-    "empty (off) or 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/";
+    "empty (off) or 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not only spaces, not starting with AWS/ or "
+    "a colon";
 bool set_emf_namespace(EmfSettings& s, std::string_view v);
 // Service and Environment dimension values: 1-255 of A-Z a-z 0-9 . - _ / :
 inline constexpr std::string_view kEmfDimensionExpected = "1-255 characters of A-Z a-z 0-9 . - _ / :";

@@ -13,5 +13,5 @@ function = {
   # AWS_IAM: infra/function/README.md.
   url_auth_type      = "NONE"
   log_retention_days = 90
-  alarm_emails       = [] # e.g. ["oncall@example.com"]
+  alarm_emails       = ["replace-with-your-oncall@example.com"] # placeholder: prod refuses to plan until this is your on-call address(es)
 }

@@ -27,10 +27,20 @@ module "function" {
   log_retention_days   = local.f.log_retention_days
   kms_key_arn          = local.f.kms_key_arn
   alarm_emails         = local.f.alarm_emails
-  alarms               = local.f.alarms
-  # EMF (app/src/emf.hpp); Service "<name>-<env>-function" keeps it apart
-  # from the ECS service of the same name in the same namespace.
-  service_metrics = var.metrics_namespace == "" ? null : {
+  # As the ECS stack: prod refuses to plan until its alarms reach a person.
+  require_alarm_recipient = var.environment == "prod"
+  alarms                  = local.f.alarms
+  service_metrics         = module.service_metrics.metrics
+}
+
+# EMF (app/src/emf.hpp): metrics_namespace against CloudWatch's and the
+# binary's rule (a bad one fails here, naming the variable). Service
+# "<name>-<env>-function" keeps it apart from the ECS service of the same
+# name in the same namespace.
+module "service_metrics" {
+  source = "../modules/emf-metrics"
+
+  metrics = var.metrics_namespace == "" ? null : {
     namespace   = coalesce(var.metrics_namespace, var.name)
     service     = "${local.name}-function"
     environment = var.environment

@@ -68,10 +68,7 @@ variable "metrics_namespace" {
   type        = string
   default     = null
 
-  validation {
-    condition     = var.metrics_namespace == null || var.metrics_namespace == "" || (can(regex("^[A-Za-z0-9._/#: -]{1,255}$", coalesce(var.metrics_namespace, "x"))) && !startswith(coalesce(var.metrics_namespace, "x"), "AWS/") && trimspace(coalesce(var.metrics_namespace, "x")) != "")
-    error_message = "metrics_namespace must be null, \"\" (off) or 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/."
-  }
+  # Checked by modules/emf-metrics (main.tf): CloudWatch's and the binary's rule, stated there once.
 }
 
 variable "function" {

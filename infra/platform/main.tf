@@ -16,7 +16,15 @@ locals {
   service_arn  = "arn:${data.aws_partition.current.partition}:ecs:${var.region}:${data.aws_caller_identity.current.account_id}:service/${local.prefix}/${local.service_name}"
   # The service's EMF metrics (app/src/emf.hpp): infra/service passes them to
   # the tasks, the alarms here watch them.
-  service_metrics = var.metrics_namespace == "" ? null : {
+  service_metrics = module.service_metrics.metrics
+}
+
+# metrics_namespace against CloudWatch's and the binary's rule (a bad one
+# fails here, naming the variable).
+module "service_metrics" {
+  source = "../modules/emf-metrics"
+
+  metrics = var.metrics_namespace == "" ? null : {
     namespace   = coalesce(var.metrics_namespace, var.name)
     service     = local.service_name
     environment = var.environment

@@ -78,6 +78,7 @@ module "service" {
   task_role_arn           = local.p.task_role_arn
   log_group_name          = local.p.log_group_name
   # try(): a platform state applied before EMF existed has no such output.
+  # The module checks the names again (modules/emf-metrics).
   service_metrics = try(local.p.service_metrics, null)
 
   desired_count                     = local.s.desired_count

@@ -8,9 +8,12 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include "config.hpp"
@@ -341,6 +344,47 @@ TEST(EmfSettings, RejectsWhatCloudWatchWould) {
   EXPECT_EQ(s.interval, 1s);
   for (const auto* bad : {"0", "61", "", "5s", "-1", "1.5"}) EXPECT_FALSE(set_emf_interval(s, bad)) << bad;
   EXPECT_EQ(s.interval, 1s);
+}
+
+// The table of names CloudWatch accepts or refuses, shared with the Terraform
+// rule (infra/modules/emf-metrics, tested from the same file by
+// infra/tests/unit.sh), so the two cannot drift apart. Found beside this
+// file: __FILE__ is the absolute path CMake compiles it by.
+json::object emf_names_table() {
+  const auto path = std::filesystem::path(__FILE__).parent_path() / "emf_names.json";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str()).as_object();
+}
+
+// An entry: a string, or {"repeat": s, "times": n}.
+std::string table_name(const json::value& entry) {
+  if (entry.is_string()) return std::string(entry.as_string());
+  std::string out;
+  for (std::int64_t i = 0; i < entry.at("times").as_int64(); ++i) out += entry.at("repeat").as_string();
+  return out;
+}
+
+TEST(EmfSettings, AgreeWithTheSharedTableOfNames) {
+  const auto table = emf_names_table();
+  std::size_t checked = 0;
+  for (const auto* verdict : {"accept", "reject"}) {
+    const bool want = std::string_view(verdict) == "accept";
+    for (const auto& entry : table.at("namespace").at(verdict).as_array()) {
+      EmfSettings s;
+      EXPECT_EQ(set_emf_namespace(s, table_name(entry)), want) << "namespace " << entry;
+      ++checked;
+    }
+    for (const auto& entry : table.at("dimension_value").at(verdict).as_array()) {
+      EmfSettings s;
+      EXPECT_EQ(set_emf_service(s, table_name(entry)), want) << "service " << entry;
+      EXPECT_EQ(set_emf_environment(s, table_name(entry)), want) << "environment " << entry;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 20u) << "the table lost its rows";
 }
 
 ParseResult parse_env(const std::map<std::string, std::string>& vars) {

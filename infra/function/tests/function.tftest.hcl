@@ -86,12 +86,6 @@ run "service_metrics_off" {
   }
 }
 
-run "rejects_bad_metrics_namespace" {
-  command = plan
-  variables { metrics_namespace = "AWS/Lambda" }
-  expect_failures = [var.metrics_namespace]
-}
-
 run "settings_pass_through" {
   command = plan
 

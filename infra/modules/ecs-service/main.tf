@@ -1,5 +1,12 @@
 data "aws_region" "current" {}
 
+# A name CloudWatch or the binary would refuse fails the plan, not every task's start.
+module "service_metrics" {
+  source = "../emf-metrics"
+
+  metrics = var.service_metrics
+}
+
 locals {
   # Fargate's valid cpu -> memory (MiB) table.
   fargate_memory = {

@@ -181,15 +181,7 @@ variable "service_metrics" {
     environment = string
   })
   default = null
-
-  # The binary's rules: a value it refuses would stop every task at start (exit 2).
-  validation {
-    condition = var.service_metrics == null ? true : (
-      can(regex("^[A-Za-z0-9._/#: -]{1,255}$", var.service_metrics.namespace)) && !startswith(var.service_metrics.namespace, "AWS/") && trimspace(var.service_metrics.namespace) != "" &&
-      can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.service)) && can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.environment))
-    )
-    error_message = "service_metrics: namespace 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/; service and environment 1-255 of A-Z a-z 0-9 . - _ / :."
-  }
+  # Checked by modules/emf-metrics (main.tf): CloudWatch's and the binary's rule, stated there once.
 }
 
 variable "secrets" {

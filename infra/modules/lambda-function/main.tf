@@ -207,10 +207,26 @@ resource "terraform_data" "invoke_via_url" {
 
 ####  Alarms  ####
 
+# Production's alarms must reach a person (the ECS stack's rule too).
+module "alarm_recipients" {
+  source = "../alarm-recipients"
+
+  name              = "${var.name}-function"
+  alarm_emails      = var.alarm_emails
+  require_recipient = var.require_alarm_recipient
+}
+
 resource "aws_sns_topic" "alarms" {
   name              = "${var.name}-function-alarms"
   kms_master_key_id = local.kms_key_arn
   tags              = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(module.alarm_recipients.problems) == 0
+      error_message = join(" ", module.alarm_recipients.problems)
+    }
+  }
 }
 
 resource "aws_sns_topic_subscription" "email" {

@@ -109,15 +109,7 @@ variable "service_metrics" {
     environment = string
   })
   default = null
-
-  # The binary's rules: a value it refuses would fail every cold start (exit 2).
-  validation {
-    condition = var.service_metrics == null ? true : (
-      can(regex("^[A-Za-z0-9._/#: -]{1,255}$", var.service_metrics.namespace)) && !startswith(var.service_metrics.namespace, "AWS/") && trimspace(var.service_metrics.namespace) != "" &&
-      can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.service)) && can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.service_metrics.environment))
-    )
-    error_message = "service_metrics: namespace 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/; service and environment 1-255 of A-Z a-z 0-9 . - _ / :."
-  }
+  # Checked by modules/emf-metrics (through module.service_alarms): CloudWatch's and the binary's rule, stated there once.
 }
 
 ####  Function URL  ####
@@ -194,6 +186,13 @@ variable "alarm_emails" {
     condition     = alltrue([for e in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
     error_message = "alarm_emails must be e-mail addresses."
   }
+}
+
+variable "require_alarm_recipient" {
+  description = "Stop the plan unless the alarms reach someone: at least one alarm_emails address, none of them the placeholder or an example address (production; modules/alarm-recipients)."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "alarms" {

@@ -8,10 +8,17 @@ locals {
   lb_dimensions = { LoadBalancer = var.alb_arn_suffix }
   tg_dimensions = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
   ecs_dimension = { ClusterName = var.cluster_name, ServiceName = var.service_name }
-  # Addresses that reach nobody: the env files' placeholder and the domains
-  # reserved for examples (RFC 2606). Refused where a recipient is required.
-  example_alarm_emails = [for e in var.alarm_emails : e if can(regex("(?i)(^replace-with|@(.+\\.)?example\\.(com|net|org)$|\\.(example|invalid|test|localhost)$)", e))]
-  t                    = var.thresholds
+  t             = var.thresholds
+}
+
+# Production's alarms must reach a person (the rule the function's share).
+module "alarm_recipients" {
+  source = "../alarm-recipients"
+
+  name              = var.name
+  alarm_emails      = var.alarm_emails
+  alarm_actions     = var.alarm_actions
+  require_recipient = var.require_alarm_recipient
 }
 
 ####  Notifications  ####
@@ -183,12 +190,8 @@ resource "aws_cloudwatch_metric_alarm" "single_metric" {
   lifecycle {
     # Checked on the CPU alarm only (it always exists), so the error shows once.
     precondition {
-      condition     = each.key != "cpu" || !var.require_alarm_recipient || length(var.alarm_emails) + length(var.alarm_actions) > 0
-      error_message = "The alarms of ${var.name} would notify nobody: set alarm_emails (e.g. your on-call address) or alarm_actions."
-    }
-    precondition {
-      condition     = each.key != "cpu" || !var.require_alarm_recipient || length(local.example_alarm_emails) == 0
-      error_message = "The alarms of ${var.name} would reach nobody: alarm_emails holds the placeholder or an example address (${join(", ", local.example_alarm_emails)}). Set your on-call address in your env file (infra/envs/<env>.tfvars)."
+      condition     = each.key != "cpu" || length(module.alarm_recipients.problems) == 0
+      error_message = join(" ", module.alarm_recipients.problems)
     }
   }
 }

@@ -81,12 +81,6 @@ run "metrics_namespace_off" {
   }
 }
 
-run "rejects_bad_metrics_namespace" {
-  command = plan
-  variables { metrics_namespace = "AWS/ECS" }
-  expect_failures = [var.metrics_namespace]
-}
-
 run "everything_on" {
   command = plan
 

@@ -16,15 +16,11 @@ mock_provider "aws" {
   }
 }
 
-variables {
-  environment = "envtest"
-}
-
 run "env_file_plans_with_a_cost_guard" {
   command = plan
 
   assert {
-    condition     = output.function_name == "hello-envtest"
+    condition     = output.function_name == "hello-${var.environment}"
     error_message = "The env file must plan."
   }
   assert {

@@ -315,12 +315,6 @@ run "service_metrics_as_environment" {
   }
 }
 
-run "rejects_bad_service_metrics" {
-  command = plan
-  variables { service_metrics = { namespace = "AWS/ECS", service = "hello-test", environment = "test" } }
-  expect_failures = [var.service_metrics]
-}
-
 run "rejects_reserved_environment" {
   command = plan
   variables { environment = { PORT = "80" } }

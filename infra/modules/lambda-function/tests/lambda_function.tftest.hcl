@@ -189,12 +189,6 @@ run "no_service_metrics_no_emf" {
   }
 }
 
-run "rejects_bad_service_metrics" {
-  command = plan
-  variables { service_metrics = { namespace = "AWS/Lambda", service = "hello-test-function", environment = "test" } }
-  expect_failures = [var.service_metrics]
-}
-
 run "rejects_bad_service_thresholds" {
   command = plan
   variables { alarms = { service_5xx_percent = 0 } }
@@ -353,4 +347,34 @@ run "rejects_bad_alarm_period" {
     alarms = { period_seconds = 30 }
   }
   expect_failures = [var.alarms]
+}
+
+run "prod_refuses_the_placeholder_address" {
+  command = plan
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["replace-with-your-oncall@example.com"]
+  }
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "prod_refuses_no_recipient" {
+  command = plan
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = []
+  }
+  expect_failures = [aws_sns_topic.alarms]
+}
+
+run "prod_accepts_a_real_address" {
+  command = plan
+  variables {
+    require_alarm_recipient = true
+    alarm_emails            = ["oncall@my-org.com"]
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 1
+    error_message = "A real address is a recipient."
+  }
 }

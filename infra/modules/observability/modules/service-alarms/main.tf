@@ -1,6 +1,13 @@
 # The service's own 5xx rate and p99 latency, from the EMF lines it writes
 # (app/src/emf.hpp): the same alarms for the ECS stack and the function.
 
+# CloudWatch's and the binary's rule for the names (stated there once).
+module "metrics" {
+  source = "../../../emf-metrics"
+
+  metrics = var.metrics
+}
+
 locals {
   t          = var.thresholds
   dimensions = { Service = var.metrics.service, Environment = var.metrics.environment }

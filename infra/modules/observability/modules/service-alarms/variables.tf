@@ -23,16 +23,7 @@ variable "metrics" {
     environment = string
   })
   nullable = false
-
-  # The binary's own rules (app/src/emf.hpp): a value it would refuse to start with fails the plan instead.
-  validation {
-    condition     = can(regex("^[A-Za-z0-9._/#: -]{1,255}$", var.metrics.namespace)) && !startswith(var.metrics.namespace, "AWS/") && trimspace(var.metrics.namespace) != ""
-    error_message = "metrics.namespace must be 1-255 characters of A-Z a-z 0-9 . - _ / # : and space, not starting with AWS/."
-  }
-  validation {
-    condition     = can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.metrics.service)) && can(regex("^[A-Za-z0-9._/:-]{1,255}$", var.metrics.environment))
-    error_message = "metrics.service and metrics.environment must be 1-255 characters of A-Z a-z 0-9 . - _ / :."
-  }
+  # Checked by ../../../emf-metrics (main.tf): CloudWatch's and the binary's rule.
 }
 
 variable "thresholds" {

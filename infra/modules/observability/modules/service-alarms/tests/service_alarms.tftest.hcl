@@ -67,24 +67,6 @@ run "thresholds_are_settable" {
   }
 }
 
-run "rejects_a_reserved_namespace" {
-  command = plan
-  variables { metrics = { namespace = "AWS/ECS", service = "hello-test", environment = "test" } }
-  expect_failures = [var.metrics]
-}
-
-run "rejects_a_namespace_the_service_would_refuse" {
-  command = plan
-  variables { metrics = { namespace = "hello\"x", service = "hello-test", environment = "test" } }
-  expect_failures = [var.metrics]
-}
-
-run "rejects_a_bad_dimension_value" {
-  command = plan
-  variables { metrics = { namespace = "hello", service = "hello test", environment = "test" } }
-  expect_failures = [var.metrics]
-}
-
 run "rejects_a_sub_minute_period" {
   command = plan
   variables { thresholds = { period_seconds = 10 } }
