@@ -63,8 +63,12 @@ mkdir -p "$TF_DATA_DIR"
 
 tf() { terraform -chdir="$dir" "$@"; }
 
-# Re-init only when something init depends on changed.
-stamp=$(cat "$dir"/*.tf "$dir/.terraform.lock.hcl" "$backend_file" 2>/dev/null | sha256sum | cut -c1-16)
+# Re-init only when something init depends on changed: the root, its lock
+# file and backend, and the local modules (a module call added inside a
+# module needs init too, or Terraform says "Module not installed").
+stamp=$( { cat "$dir"/*.tf "$dir/.terraform.lock.hcl" "$backend_file" 2>/dev/null
+  find "$root/infra/modules" -name '*.tf' -not -path '*/tests/*' -print0 | sort -z | xargs -0 cat; } |
+  sha256sum | cut -c1-16)
 stamp="$stamp-$bucket"
 if [ "$cmd" != init ] && [ "$(cat "$TF_DATA_DIR/h5-init-stamp" 2>/dev/null)" != "$stamp" ]; then
   if [ "$stack" = bootstrap ]; then

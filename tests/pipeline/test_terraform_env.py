@@ -1,6 +1,7 @@
 """scripts/terraform-env.sh: a provider mirror only where one is named or sits
 in a known place, else the public registry; never a search of the whole disk."""
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -63,3 +64,38 @@ class ProviderSource(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class InitWhenNeeded(unittest.TestCase):
+    """scripts/tf.sh runs `terraform init` again only when something init depends on changed: the root, its lock
+    file and backend, and the local modules (a module call added inside a module needs init, or Terraform stops
+    with "Module not installed")."""
+
+    def test_a_changed_module_re_inits(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "repo"
+            for part in ("scripts", "infra/envs", "infra/platform", "infra/modules"):
+                shutil.copytree(ROOT / part, copy / part, symlinks=True)
+            fake = Path(tmp) / "bin"
+            fake.mkdir()
+            log = Path(tmp) / "terraform.log"
+            (fake / "terraform").write_text(f'#!/bin/bash\necho "$2" >>"{log}"\n')
+            (fake / "terraform").chmod(0o755)
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+            env.update(PATH=f"{fake}:{env['PATH']}", TF_WORK_DIR=str(Path(tmp) / "work"), HOME=str(Path(tmp) / "home"),
+                       TF_ENV_DIR=str(Path(tmp) / "tf"), AWS_ENDPOINT_URL="http://127.0.0.1:9")
+
+            def inits():
+                r = subprocess.run([str(copy / "scripts/tf.sh"), "platform", "local", "validate"], cwd=copy, env=env,
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                calls = log.read_text().split()
+                log.write_text("")
+                return calls.count("init")
+
+            self.assertEqual(inits(), 1)
+            self.assertEqual(inits(), 0)  # nothing changed
+            module = next((copy / "infra/modules").glob("*/main.tf"))
+            module.write_text(module.read_text() + '\nmodule "added" {\n  source = "../network"\n}\n')
+            self.assertEqual(inits(), 1)
+            self.assertEqual(inits(), 0)
