@@ -235,3 +235,25 @@ run "rejects_a_wildcard_environment" {
   variables { github_environment = "*" }
   expect_failures = [var.github_environment]
 }
+
+# AWS creates a service-linked role on the first call that needs it in an
+# account (Application Auto Scaling: RegisterScalableTarget; ECS: CreateCluster;
+# ELB: CreateLoadBalancer; RDS: CreateDBInstance): the role making that call
+# must be allowed iam:CreateServiceLinkedRole for exactly that service.
+run "first_deploy_and_apply_can_create_the_service_linked_roles_they_trigger" {
+  command = apply
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this["deploy"].policy).Statement : s if contains(s.Action, "iam:CreateServiceLinkedRole")]) == {
+      Sid    = "AutoscalingServiceLinkedRole", Effect = "Allow", Action = ["iam:CreateServiceLinkedRole"]
+      Resource  = ["arn:aws:iam::123456789012:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"]
+      Condition = { StringEquals = { "iam:AWSServiceName" = "ecs.application-autoscaling.amazonaws.com" } }
+    }
+    error_message = "The first deploy registers the scalable target: the deploy role must create Application Auto Scaling's ECS service-linked role (and only it)."
+  }
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Condition.StringEquals["iam:AWSServiceName"] if contains(s.Action, "iam:CreateServiceLinkedRole")])) == toset([
+    "ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "rds.amazonaws.com"])
+    error_message = "The infra role applies the platform and the service: ECS, ELB, Application Auto Scaling and RDS service-linked roles."
+  }
+}
