@@ -35,4 +35,6 @@ module "function" {
     service     = "${local.name}-function"
     environment = var.environment
   }
+
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
