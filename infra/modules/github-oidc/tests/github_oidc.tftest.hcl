@@ -290,3 +290,18 @@ run "infra_role_grants_only_within_the_workload_boundary" {
     error_message = "The infra role must not remove a role's permissions boundary."
   }
 }
+
+run "sessions_outlive_a_deploy_job" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for r in aws_iam_role.this : r.max_session_duration == 7200])
+    error_message = "Sessions of 2 h by default: a job waits up to 30 min for the lock and runs up to 60 min."
+  }
+}
+
+run "rejects_a_session_longer_than_iam_allows" {
+  command = plan
+  variables { max_session_duration = 43201 }
+  expect_failures = [var.max_session_duration]
+}
