@@ -16,8 +16,10 @@
 #   service:   -var environment=<env> -var state_bucket=<bucket> -var state_region=<region>
 #   function:  -var-file=infra/envs/<env>.function.tfvars -var environment=<env>
 #   bootstrap: -var-file=infra/envs/<env>.bootstrap.tfvars (if present)
-#              -var state_bucket_name=<bucket> -var region=<region>; its state is local, in
-#              ${TF_WORK_DIR}/bootstrap-<env>.tfstate;
+#              -var state_bucket_name=<bucket> -var region=<region>; its state is local:
+#              infra/envs/<env>.bootstrap.tfstate (git-ignored; outside build/, which
+#              make clean deletes), or ${TF_WORK_DIR}/bootstrap-<env>.tfstate when
+#              TF_WORK_DIR is set (tests, the local stack) or the env is local;
 # - for plan/apply/destroy/import/refresh adds -lock-timeout=$TF_LOCK_TIMEOUT
 #   (default 0s): the workflows wait for each other's state lock instead of failing;
 # - env "local" is the emulator: it refuses to run unless AWS_ENDPOINT_URL is set
@@ -104,8 +106,18 @@ case "$cmd" in
 esac
 case "$stack:$cmd" in
   bootstrap:plan | bootstrap:apply | bootstrap:destroy | bootstrap:import | bootstrap:refresh | bootstrap:output | bootstrap:console)
-    # Local state, one file per env, outside the source tree.
-    extra+=(-state="$work/bootstrap-$env.tfstate")
+    # Local state, one file per env. A real account's must survive
+    # `make clean` (it is the only record of the state bucket); the
+    # emulator's and the tests' go with their working dirs.
+    state="$root/infra/envs/$env.bootstrap.tfstate"
+    old_state="$work/bootstrap-$env.tfstate"
+    if [ -n "${TF_WORK_DIR:-}" ] || [ "$env" = local ]; then
+      state=$old_state
+    elif [ ! -f "$state" ] && [ -f "$old_state" ]; then
+      # Before, it lived in build/: move it once.
+      mv "$old_state" "$state" && echo "tf.sh: moved the bootstrap state to infra/envs/$env.bootstrap.tfstate" >&2
+    fi
+    extra+=(-state="$state")
     ;;
 esac
 if [ "$cmd" = init ]; then

@@ -9,8 +9,9 @@ terraform {
   }
 
   # No backend block: this root creates the state bucket, so its own state is
-  # local (infra/bootstrap/terraform.tfstate). Keep that file; it is tiny and
-  # git-ignored. Losing it only means importing the bucket again.
+  # local: scripts/tf.sh keeps it in infra/envs/<env>.bootstrap.tfstate
+  # (git-ignored, outside build/). Keep that file; it is tiny. Losing it means
+  # importing the bucket again before `bootstrap <env> destroy`.
 }
 
 provider "aws" {

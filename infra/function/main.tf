@@ -45,4 +45,6 @@ module "service_metrics" {
     service     = "${local.name}-function"
     environment = var.environment
   }
+
+  permissions_boundary_arn = var.permissions_boundary_arn
 }

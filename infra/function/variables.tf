@@ -116,3 +116,14 @@ variable "function" {
     error_message = "function.architecture must be \"arm64\" or \"x86_64\"."
   }
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the function's role: the platform's workload boundary (output workload_boundary_arn, <name>-<env>-workload-boundary) when the platform's pipeline roles exist in the account; null: none. An administrator applies this root (the infra role does not)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN or null."
+  }
+}

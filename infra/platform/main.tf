@@ -61,6 +61,13 @@ resource "terraform_data" "flag_checks" {
 
 ####  Network  ####
 
+# Every role this root creates carries the pipeline's workload boundary
+# (modules/github-oidc/boundary.tf): the infra role can create roles only
+# with it. Without the pipeline roles there is no boundary.
+locals {
+  workload_boundary_arn = var.create_github_oidc ? module.github_oidc[0].workload_boundary_arn : null
+}
+
 module "network" {
   source = "../modules/network"
 
@@ -73,6 +80,8 @@ module "network" {
   interface_endpoints_extra = var.interface_endpoints_extra
   enable_flow_logs          = var.enable_flow_logs
   flow_logs_retention_days  = var.flow_logs_retention_days
+
+  permissions_boundary_arn = local.workload_boundary_arn
 }
 
 ####  Images  ####
@@ -117,6 +126,7 @@ module "cluster" {
     [{ capacity_provider = "FARGATE", weight = 1, base = 1 }],
     var.service.fargate_spot_weight > 0 ? [{ capacity_provider = "FARGATE_SPOT", weight = var.service.fargate_spot_weight, base = 0 }] : [],
   )
+  permissions_boundary_arn = local.workload_boundary_arn
 }
 
 module "tasks_security_group" {
@@ -209,6 +219,8 @@ module "database" {
   backup_retention_days      = var.database.backup_retention_days
   deletion_protection        = var.database.deletion_protection
   skip_final_snapshot        = var.database.skip_final_snapshot
+
+  permissions_boundary_arn = local.workload_boundary_arn
 }
 
 ####  Alarms and dashboard  ####

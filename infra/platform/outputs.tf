@@ -70,6 +70,11 @@ output "plan_role_arn" {
   value       = one(module.github_oidc[*].role_arns.plan)
 }
 
+output "workload_boundary_arn" {
+  description = "Permissions boundary of every workload role (null without the pipeline roles): infra/function's permissions_boundary_arn."
+  value       = local.workload_boundary_arn
+}
+
 output "log_group_name" {
   description = "Log group of the containers."
   value       = module.cluster.log_group_name

@@ -301,6 +301,26 @@ class Rehearsal(unittest.TestCase):
         self.assertDenied(lambda: iam.put_role_policy(RoleName="hello-dev-github-infra", PolicyName="x", PolicyDocument=doc),
                           "iam:PutRolePolicy")
 
+    def test_8_infra_role_grants_only_within_the_workload_boundary(self):
+        account = self.outputs["dev"]["infra_role_arn"].split(":")[4]
+        boundary = f"arn:aws:iam::{account}:policy/hello-dev-workload-boundary"
+        # The platform applies gave every workload role its environment's boundary.
+        for env in ENVS:
+            for name in (f"hello-{env}-task", f"hello-{env}-task-execution"):
+                role = self.client(env, "infra", "iam").get_role(RoleName=name)["Role"]
+                self.assertEqual(role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"),
+                                 boundary.replace("hello-dev", f"hello-{env}"), name)
+        iam = self.client("dev", "infra", "iam")
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        self.assertDenied(lambda: iam.create_role(RoleName="hello-dev-escalate", AssumeRolePolicyDocument=trust), "iam:CreateRole")
+        self.assertDenied(lambda: iam.put_role_permissions_boundary(
+            RoleName="hello-dev-task", PermissionsBoundary="arn:aws:iam::aws:policy/AdministratorAccess"), "iam:PutRolePermissionsBoundary")
+        self.assertDenied(lambda: iam.delete_role_permissions_boundary(RoleName="hello-dev-task"), "iam:DeleteRolePermissionsBoundary")
+        doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        self.assertDenied(lambda: iam.create_policy_version(PolicyArn=boundary, PolicyDocument=doc, SetAsDefault=True),
+                          "iam:CreatePolicyVersion")
+
     def test_7_roles_trust_only_their_own_subject(self):
         from botocore.exceptions import ClientError
 

@@ -87,6 +87,9 @@ resource "aws_iam_role" "monitoring" {
   })
 
   tags = var.tags
+
+  # The workload boundary: the infra role can create this role only with it.
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy_attachment" "monitoring" {

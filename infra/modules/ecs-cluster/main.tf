@@ -94,6 +94,9 @@ resource "aws_iam_role" "execution" {
   description        = "ECS pulls ${var.name}'s image, writes its logs and reads its secrets."
   assume_role_policy = local.ecs_tasks_assume_policy
   tags               = var.tags
+
+  # The workload boundary: the infra role can create this role only with it.
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "execution" {
@@ -109,6 +112,9 @@ resource "aws_iam_role" "task" {
   description        = "The ${var.name} application's own AWS permissions (none unless given)."
   assume_role_policy = local.ecs_tasks_assume_policy
   tags               = var.tags
+
+  # The workload boundary: the infra role can create this role only with it.
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 resource "aws_iam_role_policy" "task" {

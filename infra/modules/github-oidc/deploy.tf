@@ -91,6 +91,17 @@ locals {
       Resource = ["${local.arn_prefix}:application-autoscaling:${local.region_account}:scalable-target/*"]
     },
     {
+      # The first RegisterScalableTarget for ECS in an account creates this
+      # service-linked role; without it the first deploy fails after
+      # CreateService. (ECS's own role already exists: the platform's
+      # CreateCluster made it.)
+      Sid       = "AutoscalingServiceLinkedRole"
+      Effect    = "Allow"
+      Action    = ["iam:CreateServiceLinkedRole"]
+      Resource  = ["${local.arn_prefix}:iam::${local.account_id}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"]
+      Condition = { StringEquals = { "iam:AWSServiceName" = "ecs.application-autoscaling.amazonaws.com" } }
+    },
+    {
       Sid      = "ImageTagParameter"
       Effect   = "Allow"
       Action   = ["ssm:GetParameter", "ssm:PutParameter"]

@@ -2,10 +2,13 @@
 
 locals {
   # Resources of this environment are named <name>-...; the pipeline's own
-  # roles are <name>-github-*, which the infra role may read but not change
-  # (it must not be able to widen its own permissions).
-  own_roles      = "${local.arn_prefix}:iam::${local.account_id}:role/${var.name}-*"
-  pipeline_roles = "${local.arn_prefix}:iam::${local.account_id}:role/${var.name}-github-*"
+  # roles are <name>-github-*, which the infra role may read but not change,
+  # and every other role it creates or grants to must carry the workload
+  # boundary (boundary.tf), which it cannot change either: so it cannot widen
+  # its own permissions, nor give a role it can pass more than the boundary.
+  own_roles         = "${local.arn_prefix}:iam::${local.account_id}:role/${var.name}-*"
+  pipeline_roles    = "${local.arn_prefix}:iam::${local.account_id}:role/${var.name}-github-*"
+  workload_boundary = "${local.arn_prefix}:iam::${local.account_id}:policy/${var.name}-workload-boundary"
   state_objects = [
     var.platform_state_key, local.platform_lock_key, var.service_state_key, local.service_lock_key,
   ]
@@ -40,16 +43,44 @@ locals {
       ]
     },
     {
-      Sid      = "ThisEnvironmentsRolesAndPolicies"
+      # Managed policies of this environment: attaching one to a role needs
+      # the boundary (below), so a policy alone grants nothing.
+      Sid      = "ThisEnvironmentsPolicies"
       Effect   = "Allow"
       Action   = ["iam:*"]
-      Resource = [local.own_roles, "${local.arn_prefix}:iam::${local.account_id}:policy/${var.name}-*"]
+      Resource = ["${local.arn_prefix}:iam::${local.account_id}:policy/${var.name}-*"]
     },
     {
-      Sid      = "NotThePipelinesOwnRoles"
+      # What cannot add a permission to a role (a trust change leaves the
+      # role inside its boundary).
+      Sid    = "ThisEnvironmentsRolesReadDeleteTag"
+      Effect = "Allow"
+      Action = [
+        "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:Get*", "iam:List*",
+        "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
+      ]
+      Resource = [local.own_roles]
+    },
+    {
+      # Every call that creates a role or adds to its permissions: only for a
+      # role whose permissions boundary is the workload boundary.
+      Sid       = "GrantOnlyWithinTheWorkloadBoundary"
+      Effect    = "Allow"
+      Action    = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+      Resource  = [local.own_roles]
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = local.workload_boundary } }
+    },
+    {
+      Sid      = "NotThePipelinesOwnRolesNorTheBoundary"
       Effect   = "Deny"
-      Action   = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
-      Resource = [local.pipeline_roles]
+      Action   = ["iam:Attach*", "iam:Create*", "iam:Delete*", "iam:Detach*", "iam:Put*", "iam:Set*", "iam:Tag*", "iam:Untag*", "iam:Update*"]
+      Resource = [local.pipeline_roles, local.workload_boundary]
+    },
+    {
+      Sid      = "KeepTheBoundary"
+      Effect   = "Deny"
+      Action   = ["iam:DeleteRolePermissionsBoundary"]
+      Resource = ["*"]
     },
     {
       Sid       = "PassOnlyThisEnvironmentsRoles"

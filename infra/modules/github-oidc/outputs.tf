@@ -27,3 +27,8 @@ output "policy_json" {
   description = "Each role's permissions, for review."
   value       = { for k, p in aws_iam_role_policy.this : k => p.policy }
 }
+
+output "workload_boundary_arn" {
+  description = "ARN of the permissions boundary every workload role of the environment must carry (the infra role can create roles only with it)."
+  value       = aws_iam_policy.workload_boundary.arn
+}

@@ -45,9 +45,9 @@ variable "github_environment" {
 }
 
 variable "max_session_duration" {
-  description = "Maximum session length of the deploy role, in seconds."
+  description = "Maximum session length of the three roles, in seconds. 7200: a deploy job may wait 30 min for the state lock and run 60 min; with role-duration-seconds: 7200 in the workflow its credentials outlive the job."
   type        = number
-  default     = 3600
+  default     = 7200
   nullable    = false
 
   validation {

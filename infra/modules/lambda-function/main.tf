@@ -82,6 +82,9 @@ resource "aws_iam_role" "this" {
   description        = "Execution role of the ${var.name} function: writes its own log group, nothing else."
   assume_role_policy = data.aws_iam_policy_document.assume.json
   tags               = var.tags
+
+  # The workload boundary: the infra role can create this role only with it.
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 # Only the two calls the runtime makes to ship stdout, only on its own group

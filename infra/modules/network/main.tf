@@ -248,6 +248,9 @@ resource "aws_iam_role" "flow_logs" {
   })
 
   tags = var.tags
+
+  # The workload boundary: the infra role can create this role only with it.
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 # Least privilege: write streams and events to this one log group, nothing else.

@@ -153,3 +153,14 @@ variable "enable_network_acls" {
   default     = true
   nullable    = false
 }
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the IAM role(s) this module creates (the environment's workload boundary, modules/github-oidc); null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN or null."
+  }
+}

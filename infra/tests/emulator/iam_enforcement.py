@@ -15,8 +15,9 @@ moto (5.2.1) can check each request against the caller's policies once
 2. it treats an Allow whose condition does not hold as an explicit Deny, and
    supplies no condition keys. `evaluate` implements AWS's evaluation
    (explicit Deny wins, else any Allow, else implicit deny) with the keys
-   `s3:prefix`, `iam:PassedToService` and `aws:SecureTransport` (true: the
-   endpoint stands in for AWS's HTTPS one); a condition on any other key is
+   `s3:prefix`, `iam:PassedToService`, `aws:SecureTransport` (true: the
+   endpoint stands in for AWS's HTTPS one) and `iam:PermissionsBoundary`
+   (the boundary a role call sets, or the role has); a condition on any other key is
    treated as met in an Allow and as not met in a Deny (documented gap). Bucket policies are evaluated the same
    way (moto applied their Deny statements without conditions, so a
    TLS-only policy locked everyone out).
@@ -62,7 +63,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 # The condition keys this emulator supplies; a condition on another key is
 # treated as met in an Allow, not met in a Deny (AWS would evaluate it).
-KNOWN_CONDITION_KEYS = {"s3:prefix", "iam:passedtoservice", "aws:securetransport"}
+KNOWN_CONDITION_KEYS = {"s3:prefix", "iam:passedtoservice", "aws:securetransport", "iam:permissionsboundary"}
 # The emulator's plain-HTTP endpoint stands in for AWS's HTTPS one.
 REQUEST_CONTEXT = {"aws:SecureTransport": "true"}
 OIDC_HOST = "token.actions.githubusercontent.com"
@@ -222,6 +223,40 @@ def condition_context(service: str, action: str, query: dict[str, list[str]]) ->
     if service == "s3" and action == "ListBucket" and "prefix" in query:
         context["s3:prefix"] = query["prefix"][0]
     return context
+
+
+# iam:PermissionsBoundary (AWS's service authorization reference): the boundary
+# the request sets, or the boundary the role already has.
+_BOUNDARY_REQUESTED = {"CreateRole", "PutRolePermissionsBoundary"}
+_BOUNDARY_OF_THE_ROLE = {
+    "AttachRolePolicy", "DeleteRolePermissionsBoundary", "DeleteRolePolicy", "DetachRolePolicy", "PutRolePolicy",
+}
+
+
+def boundary_context(service: str, action: str, params: Params, role_boundary: Callable[[str], str | None]) -> dict[str, str]:
+    """{"iam:PermissionsBoundary": ARN} for the IAM role calls AWS gives that key, when there is a boundary."""
+    if service != "iam" or not params("RoleName"):
+        return {}
+    if action in _BOUNDARY_REQUESTED:
+        boundary = params("PermissionsBoundary")
+    elif action in _BOUNDARY_OF_THE_ROLE:
+        boundary = role_boundary(params("RoleName"))
+    else:
+        return {}
+    return {"iam:PermissionsBoundary": boundary} if boundary else {}
+
+
+def _role_boundary_lookup(account: str, partition: str) -> Callable[[str], str | None]:
+    def lookup(role_name: str) -> str | None:
+        from moto.iam.exceptions import NotFoundException
+        from moto.iam.models import iam_backends
+
+        try:
+            return iam_backends[account][partition].get_role(role_name).permissions_boundary_arn or None
+        except NotFoundException:  # no such role: AWS's call fails on that, not on the key
+            return None
+
+    return lookup
 
 
 # IAM's action for a bucket subresource, by HTTP method (moto maps only some).
@@ -435,6 +470,7 @@ def _authorize(response: Any, iam_request: Any, resource: str) -> None:
         raise AccessDeniedError(user_arn=iam_request._access_key.arn, action=f"{what} on resource: {on}")
 
     context = condition_context(service, name, getattr(response, "querystring", {}) or {})
+    context.update(boundary_context(service, name, params, _role_boundary_lookup(account, get_partition(region))))
     for arn in resources:
         if evaluate(documents, action, arn, context) != "allow":
             deny(action, arn)

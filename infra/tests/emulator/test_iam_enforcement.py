@@ -14,6 +14,7 @@ sys.path.insert(0, ROOT)
 import iam_enforcement as iam  # noqa: E402
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/w-boundary"
 
 
 def params(**values):
@@ -174,6 +175,21 @@ class Evaluation(unittest.TestCase):
         self.assertEqual(iam.evaluate([POLICY], "iam:PassRole", role, {"iam:PassedToService": "ecs-tasks.amazonaws.com"}), "allow")
         self.assertEqual(iam.evaluate([POLICY], "iam:PassRole", role, {"iam:PassedToService": "lambda.amazonaws.com"}), "implicit")
 
+    def test_permissions_boundary_key_requested_or_of_the_role(self):
+        of_role = {"bounded": BOUNDARY}.get
+        self.assertEqual(iam.boundary_context("iam", "CreateRole", params(RoleName="r", PermissionsBoundary=BOUNDARY), of_role),
+                         {"iam:PermissionsBoundary": BOUNDARY})
+        self.assertEqual(iam.boundary_context("iam", "CreateRole", params(RoleName="r"), of_role), {})
+        self.assertEqual(iam.boundary_context("iam", "PutRolePolicy", params(RoleName="bounded"), of_role),
+                         {"iam:PermissionsBoundary": BOUNDARY})
+        self.assertEqual(iam.boundary_context("iam", "AttachRolePolicy", params(RoleName="free"), of_role), {})
+        self.assertEqual(iam.boundary_context("iam", "GetRole", params(RoleName="bounded"), of_role), {})
+        # A known key that is absent fails a StringEquals Allow (as on AWS).
+        grant = {"Statement": [{"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*",
+                                "Condition": {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY}}}]}
+        self.assertEqual(iam.evaluate([grant], "iam:CreateRole", "*", {}), "implicit")
+        self.assertEqual(iam.evaluate([grant], "iam:CreateRole", "*", {"iam:PermissionsBoundary": BOUNDARY}), "allow")
+
     def test_web_identity_trust(self):
         provider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
         trust = {"Statement": [{
@@ -219,6 +235,12 @@ class PatchedServer(unittest.TestCase):
             ssm.put_parameter(Name=name, Value="none", Type="String")
         s3 = boto3.client("s3", **admin)
         s3.create_bucket(Bucket="state-bucket")
+        iam_client.create_policy(PolicyName="w-boundary", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}))
+        ecs_trust = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        iam_client.create_role(RoleName="w-unbounded", AssumeRolePolicyDocument=ecs_trust)
+        cls.ecs_trust = ecs_trust
         trust = {"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": provider},
             "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
@@ -230,6 +252,9 @@ class PatchedServer(unittest.TestCase):
             {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/hello/dev/image-tag"},
             {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::state-bucket",
              "Condition": {"StringEquals": {"s3:prefix": "service/dev.tfstate"}}},
+            # The infra role's grant (modules/github-oidc/infra.tf): roles only within the boundary.
+            {"Effect": "Allow", "Action": ["iam:CreateRole", "iam:PutRolePolicy"], "Resource": f"arn:aws:iam::{ACCOUNT}:role/w-*",
+             "Condition": {"StringEquals": {"iam:PermissionsBoundary": BOUNDARY}}},
         ]}))
         cls.role = role
         cls.add_lambda_functions(admin, iam_client)
@@ -294,6 +319,20 @@ class PatchedServer(unittest.TestCase):
     def test_cloudwatch_is_authorized_under_its_iam_prefix(self):
         # Signed as "monitoring", authorized as "cloudwatch:DescribeAlarms" (not in the policy).
         self.assertDenied(lambda: self.client("cloudwatch").describe_alarms(), "cloudwatch:DescribeAlarms")
+
+    def test_roles_are_created_and_granted_to_only_within_the_boundary(self):
+        iam_client = self.client("iam")
+        iam_client.create_role(RoleName="w-bounded", AssumeRolePolicyDocument=self.ecs_trust, PermissionsBoundary=BOUNDARY)
+        iam_client.put_role_policy(RoleName="w-bounded", PolicyName="logs", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}))
+        self.assertDenied(lambda: iam_client.create_role(RoleName="w-free", AssumeRolePolicyDocument=self.ecs_trust),
+                          "iam:CreateRole", "role/w-free")
+        self.assertDenied(lambda: iam_client.create_role(
+            RoleName="w-other", AssumeRolePolicyDocument=self.ecs_trust,
+            PermissionsBoundary=f"arn:aws:iam::{ACCOUNT}:policy/other"), "iam:CreateRole")
+        self.assertDenied(lambda: iam_client.put_role_policy(RoleName="w-unbounded", PolicyName="admin", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})),
+            "iam:PutRolePolicy", "role/w-unbounded")
 
     def test_action_not_allowed_fails(self):
         self.assertDenied(lambda: self.client("ecr").delete_repository(repositoryName="mine"), "ecr:DeleteRepository")

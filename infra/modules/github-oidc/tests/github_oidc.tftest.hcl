@@ -190,12 +190,12 @@ run "infra_role_is_scoped_to_its_environment" {
     error_message = "The infra role writes exactly this environment's state objects and lock files."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Resource if s.Sid == "ThisEnvironmentsRolesAndPolicies"]) == ["arn:aws:iam::123456789012:role/hello-dev-*", "arn:aws:iam::123456789012:policy/hello-dev-*"]
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Resource if s.Sid == "ThisEnvironmentsPolicies"]) == ["arn:aws:iam::123456789012:policy/hello-dev-*"] && one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Resource if s.Sid == "ThisEnvironmentsRolesReadDeleteTag"]) == ["arn:aws:iam::123456789012:role/hello-dev-*"]
     error_message = "IAM writes only on this environment's roles and policies."
   }
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Effect == "Deny" && s.Resource == ["arn:aws:iam::123456789012:role/hello-dev-github-*"] if s.Sid == "NotThePipelinesOwnRoles"])
-    error_message = "The infra role must not be able to change the pipeline's roles (its own permissions)."
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Effect == "Deny" && s.Resource == ["arn:aws:iam::123456789012:role/hello-dev-github-*", "arn:aws:iam::123456789012:policy/hello-dev-workload-boundary"] && contains(s.Action, "iam:Set*") && contains(s.Action, "iam:Create*") if s.Sid == "NotThePipelinesOwnRolesNorTheBoundary"])
+    error_message = "The infra role must not be able to change the pipeline's roles (its own permissions) nor the workload boundary (any policy version)."
   }
   assert {
     condition     = !contains(flatten([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Action if s.Resource == "*"]), "iam:*")
@@ -234,4 +234,74 @@ run "rejects_a_wildcard_environment" {
   command = plan
   variables { github_environment = "*" }
   expect_failures = [var.github_environment]
+}
+
+# AWS creates a service-linked role on the first call that needs it in an
+# account (Application Auto Scaling: RegisterScalableTarget; ECS: CreateCluster;
+# ELB: CreateLoadBalancer; RDS: CreateDBInstance): the role making that call
+# must be allowed iam:CreateServiceLinkedRole for exactly that service.
+run "first_deploy_and_apply_can_create_the_service_linked_roles_they_trigger" {
+  command = apply
+
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this["deploy"].policy).Statement : s if contains(s.Action, "iam:CreateServiceLinkedRole")]) == {
+      Sid       = "AutoscalingServiceLinkedRole", Effect = "Allow", Action = ["iam:CreateServiceLinkedRole"]
+      Resource  = ["arn:aws:iam::123456789012:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"]
+      Condition = { StringEquals = { "iam:AWSServiceName" = "ecs.application-autoscaling.amazonaws.com" } }
+    }
+    error_message = "The first deploy registers the scalable target: the deploy role must create Application Auto Scaling's ECS service-linked role (and only it)."
+  }
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Condition.StringEquals["iam:AWSServiceName"] if contains(s.Action, "iam:CreateServiceLinkedRole")])) == toset([
+    "ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "rds.amazonaws.com"])
+    error_message = "The infra role applies the platform and the service: ECS, ELB, Application Auto Scaling and RDS service-linked roles."
+  }
+}
+
+# The infra role may create a role, or add to a role's permissions, only when
+# the role's permissions boundary is the workload boundary; it can neither
+# remove a boundary nor change the boundary policy. Without this it could
+# attach AdministratorAccess to a task role it passes to ECS.
+run "infra_role_grants_only_within_the_workload_boundary" {
+  command = apply
+
+  assert {
+    condition     = aws_iam_policy.workload_boundary.name == "hello-dev-workload-boundary" && jsondecode(aws_iam_policy.workload_boundary.policy).Statement[0].Effect == "Allow"
+    error_message = "The module creates the boundary <name>-workload-boundary."
+  }
+  assert {
+    condition = one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s if s.Sid == "GrantOnlyWithinTheWorkloadBoundary"]) == {
+      Sid       = "GrantOnlyWithinTheWorkloadBoundary", Effect = "Allow", Resource = ["arn:aws:iam::123456789012:role/hello-dev-*"]
+      Action    = ["iam:AttachRolePolicy", "iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+      Condition = { StringEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::123456789012:policy/hello-dev-workload-boundary" } }
+    }
+    error_message = "CreateRole, PutRolePolicy, AttachRolePolicy and PutRolePermissionsBoundary only with iam:PermissionsBoundary = the workload boundary."
+  }
+  # Any other Allow naming IAM on roles must not grant: no wildcard that
+  # covers the four actions above, none of them by name.
+  assert {
+    condition = alltrue(flatten([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : [
+      for a in s.Action : !contains(["iam:*", "iam:Attach*", "iam:AttachRolePolicy", "iam:Create*", "iam:CreateRole", "iam:Put*", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:PutRole*"], a)
+    ] if s.Effect == "Allow" && s.Sid != "GrantOnlyWithinTheWorkloadBoundary" && anytrue([for r in flatten([s.Resource]) : r == "*" || strcontains(r, ":role/")])]))
+    error_message = "No Allow other than GrantOnlyWithinTheWorkloadBoundary may create a role or add to its permissions."
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this["infra"].policy).Statement : s.Effect == "Deny" && s.Action == ["iam:DeleteRolePermissionsBoundary"] && s.Resource == ["*"] if s.Sid == "KeepTheBoundary"])
+    error_message = "The infra role must not remove a role's permissions boundary."
+  }
+}
+
+run "sessions_outlive_a_deploy_job" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for r in aws_iam_role.this : r.max_session_duration == 7200])
+    error_message = "Sessions of 2 h by default: a job waits up to 30 min for the lock and runs up to 60 min."
+  }
+}
+
+run "rejects_a_session_longer_than_iam_allows" {
+  command = plan
+  variables { max_session_duration = 43201 }
+  expect_failures = [var.max_session_duration]
 }
