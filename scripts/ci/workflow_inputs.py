@@ -38,6 +38,10 @@ import check_workflows as cw  # noqa: E402
 # Reached only when env is `local` (deploy.sh: `[ "$env" != local ] || source
 # scripts/stack/deploy-env.sh`, `if [ "$env" = local ] ...; python3 local/ecs_ctl.py`).
 ENV_LOCAL_ONLY = ("scripts/stack/", "local/")
+# Read by a script only to decide whether `terraform init` must run again (tf.sh
+# hashes every local module): which modules a job applies comes from its roots'
+# module sources, so a module no applied root uses does not trigger the workflow.
+INIT_STAMP_ONLY = {("scripts/tf.sh", "infra/modules")}
 # Terraform commands that change what a root manages; `output` and `show` only read.
 WRITES = {"apply", "destroy", "import"}
 
@@ -143,6 +147,8 @@ class Inputs:
             target = _normalize(f"{base}/{rel}")
             if re.fullmatch(r"\**", target.rsplit("/", 1)[-1]):
                 continue  # a name chosen at run time ("$root/infra/$stack"): the literal paths and tf.sh calls cover it
+            if (path, target) in INIT_STAMP_ONLY:
+                continue
             for f in self._match(target):
                 if not f.startswith(ENV_LOCAL_ONLY):
                     self._follow(f, f"named by {path}")
