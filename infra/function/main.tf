@@ -31,6 +31,8 @@ module "function" {
   require_alarm_recipient = var.environment == "prod"
   alarms                  = local.f.alarms
   service_metrics         = module.service_metrics.metrics
+
+  permissions_boundary_arn = var.permissions_boundary_arn
 }
 
 # EMF (app/src/emf.hpp): metrics_namespace against CloudWatch's and the
@@ -45,6 +47,4 @@ module "service_metrics" {
     service     = "${local.name}-function"
     environment = var.environment
   }
-
-  permissions_boundary_arn = var.permissions_boundary_arn
 }
