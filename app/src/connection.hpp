@@ -1,8 +1,9 @@
 #pragma once
 // One TCP connection: moves bytes between the socket and its Http1Codec,
 // owns the connection's deadline timer, and closes gracefully. All of a
-// connection's handlers run on the socket's executor: its own strand when
-// THREADS > 1 (see Listener::accept), the io_context itself with one thread.
+// connection's handlers run on the socket's executor: the event loop that
+// accepted it, run by one thread (see run_server), so they never run
+// concurrently and need no strand.
 //
 // Two departures from Beast's example servers, both deliberate:
 // - bytes are read with async_read_some and parsed by Http1Codec (Beast's
@@ -27,8 +28,9 @@ class Connection;
 
 // The served connections, so a drain can reach each of them and know when
 // all are gone, and MAX_CONNECTIONS can be kept. Connections are added once
-// fully constructed (their shared_ptr exists), so drain_all on the signal
-// thread never reads a half-built one; rejected connections are never added.
+// fully constructed (their shared_ptr exists), so drain_all on loop 0 never
+// reads a half-built one; rejected connections are never added. Shared by
+// all loops: its mutex is taken at accept and close only, never per request.
 class ConnectionSet {
  public:
   std::size_t size() const;
@@ -56,7 +58,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void start();
   void reject();  // over MAX_CONNECTIONS: 503 then close
-  // Thread-safe (posts to the connection's strand): close after the current response.
+  // Thread-safe (posts to the connection's loop): close after the current response.
   void drain();
 
  private:

@@ -1,6 +1,6 @@
 #include "listener.hpp"
 
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 
 namespace app {
 namespace net = boost::asio;
@@ -10,19 +10,17 @@ using boost::system::error_code;
 Listener::Listener(net::io_context& ioc, const Config& config, AppState& state, const Logger& log,
                    ConnectionSet& connections, Surface surface)
     : ioc_(ioc),
-      strand_(net::make_strand(ioc)),
-      acceptor_(strand_),
-      retry_(strand_),
+      acceptor_(ioc),
+      retry_(ioc),
       config_(config),
       state_(state),
       log_(log),
       connections_(connections),
       surface_(surface) {}
 
-Outcome Listener::open() {
+Outcome Listener::open(std::uint16_t port, bool reuse_port) {
   error_code ec;
   const auto address = net::ip::make_address(config_.host, ec);
-  const std::uint16_t port = surface_ == Surface::metrics ? config_.metrics_port : config_.port;
   const tcp::endpoint endpoint(address, port);
   auto fail = [&](const char* what) {
     return Outcome::failure(std::string(what) + " " + config_.host + ":" + std::to_string(port) + ": " + ec.message());
@@ -32,6 +30,10 @@ Outcome Listener::open() {
   if (ec) return fail("cannot open socket for");
   acceptor_.set_option(net::socket_base::reuse_address(true), ec);
   if (ec) return fail("cannot set SO_REUSEADDR on");
+  if (reuse_port) {
+    acceptor_.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
+    if (ec) return fail("cannot set SO_REUSEPORT on");
+  }
   acceptor_.bind(endpoint, ec);
   if (ec) return fail("cannot bind");
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
@@ -45,11 +47,11 @@ std::uint16_t Listener::port() const {
 }
 
 void Listener::start() {
-  net::dispatch(strand_, [self = shared_from_this()] { self->accept(); });
+  net::post(ioc_, [self = shared_from_this()] { self->accept(); });
 }
 
 void Listener::stop() {
-  net::dispatch(strand_, [self = shared_from_this()] {
+  net::post(ioc_, [self = shared_from_this()] {
     self->stopped_ = true;
     error_code ec;
     self->acceptor_.close(ec);
@@ -59,17 +61,10 @@ void Listener::stop() {
 
 void Listener::accept() {
   if (stopped_) return;
-  auto on_accept = [self = shared_from_this()](const error_code& ec, tcp::socket s) {
-    self->on_accept(ec, std::move(s));
-  };
-  // Each connection gets its own strand so its handlers never run
-  // concurrently; with one thread nothing runs concurrently anyway, and the
-  // strand's queueing would only cost time.
-  if (config_.threads > 1) {
-    acceptor_.async_accept(net::make_strand(ioc_), std::move(on_accept));
-  } else {
-    acceptor_.async_accept(ioc_.get_executor(), std::move(on_accept));
-  }
+  // The socket lives on this listener's loop, run by one thread: its
+  // handlers never run concurrently, so no strand.
+  acceptor_.async_accept(
+      ioc_, [self = shared_from_this()](const error_code& ec, tcp::socket s) { self->on_accept(ec, std::move(s)); });
 }
 
 void Listener::on_accept(const error_code& ec, tcp::socket socket) {
@@ -86,6 +81,7 @@ void Listener::on_accept(const error_code& ec, tcp::socket socket) {
   try {
     auto conn = std::make_shared<Connection>(std::move(socket), config_, state_, log_, connections_, surface_);
     if (connections_.try_add(conn, config_.max_connections)) {
+      if (surface_ == Surface::main) state_.metrics.connection_accepted();
       conn->start();
     } else {
       // Not added: while its 503 is written it holds no MAX_CONNECTIONS slot.

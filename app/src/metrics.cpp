@@ -103,15 +103,29 @@ void append_label_value(std::string& out, std::string_view v) {
 }
 
 Metrics::Metrics(unsigned shards)
-    : shard_count_(shards == 0 ? 1 : shards), shards_(new Shard[shard_count_]), start_time_(wall_seconds()) {}
+    : shard_count_(shards == 0 ? 1 : shards),
+      shards_(new Shard[shard_count_]),
+      accepted_(new std::atomic<std::uint64_t>[shard_count_] {}),
+      start_time_(wall_seconds()) {}
+
+void Metrics::connection_accepted() { accepted_[local_index()].fetch_add(1, std::memory_order_relaxed); }
 
 Metrics::~Metrics() = default;
 
-Metrics::Shard& Metrics::local_shard() {
+namespace {
+constexpr unsigned kNoShard = ~0U;
+thread_local unsigned t_shard = kNoShard;
+}  // namespace
+
+void Metrics::set_thread_shard(unsigned loop) { t_shard = loop; }
+
+unsigned Metrics::local_index() const {
   static std::atomic<unsigned> next{0};
-  thread_local const unsigned id = next.fetch_add(1, std::memory_order_relaxed);
-  return shards_[id % shard_count_];
+  if (t_shard == kNoShard) t_shard = next.fetch_add(1, std::memory_order_relaxed);
+  return t_shard % shard_count_;
 }
+
+Metrics::Shard& Metrics::local_shard() { return shards_[local_index()]; }
 
 void Metrics::observe(std::size_t method, Route route, int status, std::chrono::nanoseconds duration) {
   Shard& s = local_shard();
@@ -224,6 +238,15 @@ void Metrics::expose(std::string& out, const BuildInfo& build, std::uint64_t log
   out += "http_connections_rejected_total ";
   append_int(out, static_cast<std::int64_t>(connections_rejected_.load(std::memory_order_relaxed)));
   out += '\n';
+  header(out, "http_connections_accepted_total", "counter",
+         "Client connections accepted on the public port, by event loop (one per thread).");
+  for (unsigned i = 0; i < shard_count_; ++i) {
+    out += "http_connections_accepted_total{loop=\"";
+    append_int(out, i);
+    out += "\"} ";
+    append_int(out, static_cast<std::int64_t>(accepted_[i].load(std::memory_order_relaxed)));
+    out += '\n';
+  }
   header(out, "log_lines_dropped_total", "counter",
          "Log lines dropped because stdout did not keep up and the log buffer was full.");
   out += "log_lines_dropped_total ";

@@ -43,6 +43,7 @@ void append_label_value(std::string& out, std::string_view v);
 
 class Metrics {
  public:
+  // `shards`: the number of event loops (THREADS); one counter block each.
   explicit Metrics(unsigned shards = 1);
   ~Metrics();
   Metrics(const Metrics&) = delete;
@@ -54,6 +55,12 @@ class Metrics {
   // Once per connection, not per request: plain shared atomics.
   void connections_add(std::int64_t delta) { connections_open_.fetch_add(delta, std::memory_order_relaxed); }
   void connection_rejected() { connections_rejected_.fetch_add(1, std::memory_order_relaxed); }
+  // A public connection accepted by the calling thread's event loop: shows
+  // how the kernel's SO_REUSEPORT spreads connections over the loops.
+  void connection_accepted();
+  // Makes the calling thread (event loop `loop`) count into shard `loop`;
+  // a thread that never calls it gets the next free shard.
+  static void set_thread_shard(unsigned loop);
 
   // Appends the whole exposition to `out`.
   // `log_lines_dropped`: the logger's count (Logger::dropped), exposed here.
@@ -62,13 +69,15 @@ class Metrics {
 
  private:
   struct Shard;
+  unsigned local_index() const;
   Shard& local_shard();
   unsigned shard_count_;
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> connections_open_{0};
   std::atomic<std::uint64_t> connections_rejected_{0};
-  mutable std::atomic<std::size_t> last_size_{0};  // bytes of the last exposition
+  std::unique_ptr<std::atomic<std::uint64_t>[]> accepted_;  // [loop]
+  mutable std::atomic<std::size_t> last_size_{0};           // bytes of the last exposition
   double start_time_;
 };
 

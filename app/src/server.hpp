@@ -1,6 +1,7 @@
 #pragma once
-// Runs the service: one io_context on THREADS threads, the listener, and
-// the graceful drain on SIGTERM/SIGINT.
+// Runs the service: THREADS event loops (one io_context and one thread
+// each, every one with its own SO_REUSEPORT listener on the public port),
+// the /metrics listener, and the graceful drain on SIGTERM/SIGINT.
 #include "config.hpp"
 #include "log.hpp"
 

@@ -41,6 +41,7 @@ TEST(Metrics, HelpAndTypeForEveryFamily) {
                                                         {"http_requests_in_flight", "gauge"},
                                                         {"http_connections_open", "gauge"},
                                                         {"http_connections_rejected_total", "counter"},
+                                                        {"http_connections_accepted_total", "counter"},
                                                         {"process_start_time_seconds", "gauge"},
                                                         {"process_resident_memory_bytes", "gauge"},
                                                         {"app_build_info", "gauge"}}) {
@@ -124,6 +125,23 @@ TEST(Metrics, LabelEscaping) {
   std::string out;
   append_label_value(out, "a\\b\"c\nd");
   EXPECT_EQ(out, R"(a\\b\"c\nd)");
+}
+
+TEST(Metrics, AcceptedConnectionsCountedByTheThreadsLoop) {
+  Metrics m(2);
+  auto accept_on = [&m](unsigned loop, int n) {
+    std::thread([&m, loop, n] {
+      Metrics::set_thread_shard(loop);
+      for (int i = 0; i < n; ++i) m.connection_accepted();
+    }).join();
+  };
+  accept_on(0, 1);
+  accept_on(1, 2);
+  accept_on(3, 4);  // beyond the loops: wraps around (shard 1), never out of bounds
+  const auto s = samples(expose(m));
+  EXPECT_EQ(s.at(R"(http_connections_accepted_total{loop="0"})"), "1");
+  EXPECT_EQ(s.at(R"(http_connections_accepted_total{loop="1"})"), "6");
+  EXPECT_EQ(s.count(R"(http_connections_accepted_total{loop="2"})"), 0U);
 }
 
 TEST(Metrics, ShardedCountsAddUpAcrossThreads) {
