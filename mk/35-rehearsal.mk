@@ -5,7 +5,7 @@
 # own roles, IAM enforced. The rehearsal talks only to its own emulator and
 # mostly waits on it: it runs in make test's second lane.
 TEST_SUITES += emulator-iam rehearsal
-TEST_SIDE_SUITES += rehearsal
+TEST_SIDE_SUITES += emulator-iam rehearsal  # emulator-iam: its own emulators, random ports
 
 .PHONY: test-emulator-iam test-rehearsal rehearse
 

@@ -4,7 +4,7 @@
 #   deploy     deploys tags by digest through scripts/deploy.sh into the AWS
 #              emulator, and promotes one from another repository
 TEST_SUITES += workflows deploy
-TEST_SIDE_SUITES += deploy
+TEST_SIDE_SUITES += workflows deploy  # workflows: reads files only
 
 .PHONY: deploy promote smoke-test lint-workflows test-workflows test-deploy
 
