@@ -136,16 +136,20 @@ fi
 # on keeps the previous image), then re-applies the previous image so that
 # Terraform's state and the service match what serves again (the circuit
 # breaker has already rolled ECS back).
-rollback() {
-  local reason=$1 result restored
-  trap - INT TERM  # from here on the rollback itself puts SSM back
-  step "FAILED: $reason" >&2
+# Puts the previous value back in SSM; `restored` says how that went.
+restore_ssm() {
   if err=$(aws_ ssm put-parameter --name "$param" --value "${prev:-none}" --overwrite 2>&1); then
     restored="The SSM parameter holds \`${prev:-none}\` again."
   else
     restored="**Putting \`${prev:-none}\` back in SSM parameter $param failed** ($err): set it by hand before the next infrastructure apply."
   fi
   step "$restored"
+}
+rollback() {
+  local reason=$1 result restored
+  trap - INT TERM  # from here on the rollback itself puts SSM back
+  step "FAILED: $reason" >&2
+  restore_ssm
   if [ -n "$rollback_to" ]; then
     step "rolling back: terraform apply of infra/service with the previous tag $rollback_to (${prev_digest:-its digest})"
     if tf service "$env" apply -auto-approve -input=false "${rollback_vars[@]}"; then
@@ -170,13 +174,10 @@ rollback() {
 # stable, or the next infrastructure apply would roll it out again.
 interrupted() {
   trap - INT TERM
+  local restored
   step "INTERRUPTED ($1) during the deploy of $record" >&2
-  if err=$(aws_ ssm put-parameter --name "$param" --value "${prev:-none}" --overwrite 2>&1); then
-    step "the SSM parameter holds ${prev:-none} again"
-  else
-    step "putting ${prev:-none} back in SSM parameter $param failed ($err): set it by hand before the next infrastructure apply" >&2
-  fi
-  summary "INTERRUPTED" "$1 during the deploy of \`$record\`: SSM holds \`${prev:-none}\` again; ECS's circuit breaker keeps the last healthy deployment. If Terraform's state lock stayed behind: docs/runbook.md (force-unlock)."
+  restore_ssm
+  summary "INTERRUPTED" "$1 during the deploy of \`$record\`. $restored ECS's circuit breaker keeps the last healthy deployment. If Terraform's state lock stayed behind: docs/runbook.md (force-unlock)."
   exit 130
 }
 trap 'interrupted SIGINT' INT
