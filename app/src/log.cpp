@@ -101,7 +101,9 @@ void Logger::write_raw(std::string_view lines) const {
   bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() + lines.size() > kMaxBufferedBytes) {
+    // Bytes not yet written: the queue plus the batch the writer holds (it
+    // swaps the queue out, so the queue alone would let twice the bound wait).
+    if (queued_total_ - written_total_ + lines.size() > kMaxBufferedBytes) {
       dropped_.fetch_add(static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n')),
                          std::memory_order_relaxed);
       return;

@@ -29,7 +29,8 @@ void append_rfc3339_now(std::string& out);
 
 class Logger {
  public:
-  // At most this many bytes wait for the writer; beyond, lines are dropped.
+  // At most this many bytes wait for the writer, queued or being written;
+  // beyond, lines are dropped.
   static constexpr std::size_t kMaxBufferedBytes = 1 << 20;
 
   explicit Logger(Level min = Level::info, int fd = 1);

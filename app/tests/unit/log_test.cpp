@@ -3,9 +3,12 @@
 // buffered is dropped and counted.
 #include "log.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -68,10 +71,23 @@ TEST(Logger, StalledOutputNeverBlocksWritersAndDropsAreCounted) {
   const std::size_t lines = 2 * Logger::kMaxBufferedBytes / kLineSize;  // twice what the buffer holds
   const std::string line(kLineSize - 1, 'x');
   auto log = std::make_unique<Logger>(Level::info, fds[1]);
-  // Nobody reads the pipe: with a blocking logger this loop would never end.
-  for (std::size_t i = 0; i < lines; ++i) log->write_raw(line + '\n');
-  EXPECT_GT(log->dropped(), 0u);
-  EXPECT_LT(log->dropped(), lines);
+  // Nobody reads the pipe: with a blocking logger these loops would never end.
+  // The first half, then a wait until the writer has taken it and filled the
+  // pipe: the bytes it holds still count against the bound.
+  for (std::size_t i = 0; i < lines / 2; ++i) log->write_raw(line + '\n');
+  int in_pipe = 0;
+  for (int i = 0; i < 1000 && in_pipe == 0; ++i) {
+    ASSERT_EQ(ioctl(fds[0], FIONREAD, &in_pipe), 0);
+    if (in_pipe == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(in_pipe, 0) << "the writer never wrote";
+  for (std::size_t i = lines / 2; i < lines; ++i) log->write_raw(line + '\n');
+  const auto accepted = lines - log->dropped();
+  EXPECT_GT(accepted, 0u);
+  // What the writer handed to the pipe is written; all else accepted waits.
+  const int pipe_size = fcntl(fds[1], F_GETPIPE_SZ);
+  ASSERT_GT(pipe_size, 0);
+  EXPECT_LE(accepted * kLineSize, Logger::kMaxBufferedBytes + static_cast<std::size_t>(pipe_size));
   EXPECT_FALSE(log->flush(std::chrono::milliseconds(50)));  // still stalled
   // The output drains again: everything not dropped arrives, whole.
   PipeReader reader(fds[0]);
