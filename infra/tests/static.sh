@@ -17,6 +17,9 @@ for d in $(tf_dirs); do
   if ! out=$(terraform -chdir="$work/$d" init -backend=false -input=false -no-color 2>&1); then
     echo "$out" | tail -n 20; fail "init $d"; continue
   fi
+  if ! share_provider "$TF_DATA_DIR"; then
+    fail "start a shared AWS provider"; break
+  fi
   if out=$(terraform -chdir="$work/$d" validate -no-color 2>&1); then
     pass "validate $d"
   else

@@ -77,6 +77,9 @@ for d in $(tf_dirs); do
   if ! out=$(terraform -chdir="$work/$d" init -backend=false -input=false -no-color 2>&1); then
     echo "$out" | tail -n 20; fail "init $d"; continue
   fi
+  if ! share_provider "$TF_DATA_DIR"; then
+    fail "start a shared AWS provider"; break
+  fi
   # The EMF names table app/tests/unit/emf_names.json, which the binary's
   # unit test reads too, as one run per name (emf_names_tftest.py).
   if [ "$d" = modules/emf-metrics ] &&
