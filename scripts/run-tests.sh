@@ -5,10 +5,12 @@
 # never pass as green.
 #
 # Suites named in TEST_SIDE_SUITES (space separated; the Makefile sets it from
-# the fragments) run one after another in a second lane beside the others:
+# the fragments) run beside the others, TEST_SIDE_JOBS (default 2) at a time:
 # they talk only to an AWS emulator of their own, in folders of their own, and
-# spend most of their time waiting on it, so the whole run takes about the
-# longer lane instead of the sum. Their output is printed when the lane ends.
+# spend most of their time waiting on it (a provider's fixed waits, moto), so
+# the whole run takes about the longest lane instead of the sum. Each side lane
+# takes the next suite nobody has taken, in the order given. Their output is
+# printed when all have ended.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 logs="$root/build/test-logs"
@@ -52,18 +54,37 @@ for suite in "$@"; do
 done
 for suite in "$@"; do rm -f "$logs/$suite.log.result"; done
 
-side_pid=""
+side_jobs=${TEST_SIDE_JOBS:-2}
+if ! [[ "$side_jobs" =~ ^[1-9][0-9]*$ ]]; then
+  echo "run-tests: TEST_SIDE_JOBS must be a whole number of 1 or more, not '$side_jobs'" >&2
+  echo "0 passed, 1 failed"
+  exit 2
+fi
+# side_lane_worker: runs, one after another, each side suite it claims first
+# (mkdir is atomic: one lane gets each suite).
+claims=$(mktemp -d)
+trap 'rm -rf "$claims"' EXIT
+side_lane_worker() {
+  local suite
+  for suite in "${side_lane[@]}"; do
+    mkdir "$claims/$suite" 2>/dev/null || continue
+    echo=0 run_suite "$suite"
+  done
+}
+side_pids=()
 if [ "${#side_lane[@]}" -gt 0 ]; then
-  echo "=== side lane ($(date -u +%H:%M:%S)): ${side_lane[*]} (output when it ends)"
-  (for suite in "${side_lane[@]}"; do echo=0 run_suite "$suite"; done) &
-  side_pid=$!
+  echo "=== $side_jobs side lanes ($(date -u +%H:%M:%S)): ${side_lane[*]} (output when they end)"
+  for ((i = 0; i < side_jobs; i++)); do
+    side_lane_worker &
+    side_pids+=($!)
+  done
 fi
 for suite in "${main_lane[@]}"; do
   echo "=== suite $suite ($(date -u +%H:%M:%S))"
   run_suite "$suite"
 done
-if [ -n "$side_pid" ]; then
-  wait "$side_pid"
+if [ "${#side_pids[@]}" -gt 0 ]; then
+  wait "${side_pids[@]}"
   for suite in "${side_lane[@]}"; do
     echo "=== suite $suite (side lane, $(cut -d' ' -f3 "$logs/$suite.log.result" 2>/dev/null || echo '?')s)"
     cat "$logs/$suite.log" 2>/dev/null
