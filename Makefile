@@ -11,9 +11,8 @@ export ROOT BUILD_DIR
 # `test-name` target whose output ends with "N passed, N failed". A suite
 # that shares nothing with the others (no emulator, or an AWS emulator of its
 # own; no containers, no fixed ports) may also join TEST_SIDE_SUITES: `make
-# test` runs those in a second lane beside the others, so the two lanes end
-# at about the same time. Which suites join is a matter of their measured
-# times (CI's fresh run: mk/30-infra.mk says why infra-static moved there).
+# test` runs those in side lanes (TEST_SIDE_JOBS, default 2) beside the first
+# lane, which runs the rest in order (scripts/run-tests.sh).
 TEST_SUITES :=
 TEST_SIDE_SUITES :=
 

@@ -49,8 +49,7 @@ lint: $(APP_BUILD)/release/build.ninja ## clang-format check and clang-tidy over
 # ---- test suites ------------------------------------------------------------
 TEST_SUITES += app-format app-unit app-static app-fuzz
 # app-fuzz builds in a folder of its own (build/app/fuzz), binds no port and
-# fuzzes for a fixed FUZZ_SECONDS: it can run in the second lane (CI's fresh
-# run of 2026-11-30: first lane 35.0 min, second 29.0 before this move).
+# fuzzes for a fixed FUZZ_SECONDS: it can run in a side lane.
 TEST_SIDE_SUITES += app-fuzz
 .PHONY: test-app-format test-app-unit test-app-static test-app-fuzz
 

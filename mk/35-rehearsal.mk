@@ -3,7 +3,7 @@
 # enforcement, resent writes answered once); `rehearsal` runs README's
 # from-zero steps for dev and prod in one emulated account as the pipeline's
 # own roles, IAM enforced. The rehearsal talks only to its own emulator and
-# mostly waits on it: it runs in make test's second lane.
+# mostly waits on it: it runs in a side lane of make test.
 TEST_SUITES += emulator-iam rehearsal
 TEST_SIDE_SUITES += emulator-iam rehearsal  # emulator-iam: its own emulators, random ports
 
