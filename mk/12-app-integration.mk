@@ -3,6 +3,9 @@
 # sockets. app-asan runs the same tests against the ASan+UBSan build; any
 # sanitizer report aborts the server and fails the run.
 TEST_SUITES += app-integration app-asan
+# app-asan builds in a folder of its own (build/app/asan) and its servers
+# bind port 0: it can run in a side lane.
+TEST_SIDE_SUITES += app-asan
 
 INTEGRATION_RUN := timeout 900 python3 app/tests/integration/run.py
 SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1 \
