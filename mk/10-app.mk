@@ -10,24 +10,32 @@ APP_SOURCES = $(shell find $(APP_DIR)/src $(APP_DIR)/tests/unit $(APP_DIR)/fuzz 
 # APP_COMMIT also clears one that an older makefile left in a build's cache.
 APP_VERSION ?= 0.0.0-dev
 APP_CMAKE_VARS = -DAPP_VERSION="$(APP_VERSION)" -DAPP_COMMIT=
+# app_locked,PRESET: runs the rest of the line holding that build folder's
+# lock, so one cmake or ninja at a time works in it. Suites in both lanes of
+# `make test` build the release folder (the deploy suite's smoke test runs
+# `make build` while app-unit builds there), and two ninjas in one folder
+# redo each other's work and leave its dependency log inconsistent.
+# APP_BUILD_LOCK_HELD=1: the caller holds the lock already (app-version holds
+# it over its builds and the checks of what they built).
+app_locked = mkdir -p $(APP_BUILD) && $(if $(APP_BUILD_LOCK_HELD),,flock $(APP_BUILD)/.$(1).lock)
 
 .PHONY: build app-build-asan app-build-debug app-build-tsan test-app-tsan fmt lint
 
 # Configure a preset once (or again when CMakeLists/presets change).
 $(APP_BUILD)/%/build.ninja: $(APP_DIR)/CMakeLists.txt $(APP_DIR)/CMakePresets.json
-	cd $(APP_DIR) && $(APP_NICE) cmake --preset $* $(APP_CMAKE_VARS) >/dev/null
+	cd $(APP_DIR) && $(call app_locked,$*) $(APP_NICE) cmake --preset $* $(APP_CMAKE_VARS) >/dev/null
 
 build: $(APP_BUILD)/release/build.ninja ## Build the service (static release) -> build/app/release/server
-	$(APP_NICE) cmake --build $(APP_BUILD)/release --target server -j 2
+	$(call app_locked,release) $(APP_NICE) cmake --build $(APP_BUILD)/release --target server -j 2
 
 app-build-asan: $(APP_BUILD)/asan/build.ninja ## Build the service with ASan+UBSan -> build/app/asan/server
-	$(APP_NICE) cmake --build $(APP_BUILD)/asan --target server -j 2
+	$(call app_locked,asan) $(APP_NICE) cmake --build $(APP_BUILD)/asan --target server -j 2
 
 app-build-debug: $(APP_BUILD)/debug/build.ninja
-	$(APP_NICE) cmake --build $(APP_BUILD)/debug --target server -j 2
+	$(call app_locked,debug) $(APP_NICE) cmake --build $(APP_BUILD)/debug --target server -j 2
 
 app-build-tsan: $(APP_BUILD)/tsan/build.ninja ## Build the service with ThreadSanitizer (clang) -> build/app/tsan/server
-	$(APP_NICE) cmake --build $(APP_BUILD)/tsan --target server -j 2
+	$(call app_locked,tsan) $(APP_NICE) cmake --build $(APP_BUILD)/tsan --target server -j 2
 
 # The integration tests against the TSan build (they run it with THREADS=2).
 # Not in TEST_SUITES: a TSan build and run cost minutes of a shared CPU
@@ -62,7 +70,7 @@ test-app-format:
 
 # GoogleTest, built in the release tree (shares objects with `make build`).
 test-app-unit: $(APP_BUILD)/release/build.ninja
-	@$(APP_NICE) cmake --build $(APP_BUILD)/release --target unit_tests -j 2 >$(APP_BUILD)/unit-build.log 2>&1 \
+	@$(call app_locked,release) $(APP_NICE) cmake --build $(APP_BUILD)/release --target unit_tests -j 2 >$(APP_BUILD)/unit-build.log 2>&1 \
 	  || { tail -n 40 $(APP_BUILD)/unit-build.log; echo "0 passed, 1 failed"; exit 1; }
 	@set -o pipefail; $(APP_BUILD)/release/unit_tests --gtest_brief=1 2>&1 | tee $(APP_BUILD)/unit.log; rc=$$?; \
 	pass=$$(sed -nE 's/^\[  PASSED  \] ([0-9]+) tests?\..*/\1/p' $(APP_BUILD)/unit.log | tail -n 1); \
@@ -84,6 +92,6 @@ test-app-version: ## A local build's --version and /version report the commit it
 # New inputs go to a scratch corpus; the committed seeds are read only.
 FUZZ_SECONDS ?= 60
 test-app-fuzz: $(APP_BUILD)/fuzz/build.ninja
-	@$(APP_NICE) cmake --build $(APP_BUILD)/fuzz --target fuzz_request -j 2 >$(APP_BUILD)/fuzz-build.log 2>&1 \
+	@$(call app_locked,fuzz) $(APP_NICE) cmake --build $(APP_BUILD)/fuzz --target fuzz_request -j 2 >$(APP_BUILD)/fuzz-build.log 2>&1 \
 	  || { tail -n 40 $(APP_BUILD)/fuzz-build.log; echo "0 passed, 1 failed"; exit 1; }
 	@bash app/fuzz/run.sh $(APP_BUILD)/fuzz/fuzz_request app/fuzz/corpus $(APP_BUILD)/fuzz/work $(FUZZ_SECONDS)

@@ -5,6 +5,7 @@ only when a CMake file changes; the next commit kept the old one. Here a
 second repository stands in for a new HEAD (GIT_DIR points git at it), so
 the test commits nothing in the real one: the rebuilt binary must report
 that HEAD, by recompiling one file, and the real one again after."""
+import fcntl
 import json
 import os
 import re
@@ -19,6 +20,7 @@ sys.path.insert(0, ROOT)
 from tests.lib import ports, procs  # noqa: E402
 
 SERVER = os.path.join(ROOT, "build", "app", "release", "server")
+LOCK = os.path.join(ROOT, "build", "app", ".release.lock")  # mk/10-app.mk's app_locked
 BUILD_TIMEOUT = 1800
 GIT_ID = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
 
@@ -36,7 +38,8 @@ def real_commit():
 
 
 def make_build(env=None):
-    """`make build`; returns its output (the ninja lines)."""
+    """`make build` (the class holds the folder's lock); returns its output (the ninja lines)."""
+    env = dict(env or os.environ, APP_BUILD_LOCK_HELD="1")
     _, out = procs.run(["make", "--no-print-directory", "build"], env=env, timeout=BUILD_TIMEOUT)
     return out
 
@@ -61,6 +64,13 @@ def reported_commits():
 class BuildReportsItsCommit(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        # The release folder's lock, for the whole class: another suite's
+        # `make build` (make test runs suites side by side) between a build
+        # here and the check of its binary would put the real commit back.
+        os.makedirs(os.path.dirname(LOCK), exist_ok=True)
+        cls.lock = open(LOCK, "a")
+        cls.addClassCleanup(cls.lock.close)  # closing it releases the lock
+        fcntl.flock(cls.lock, fcntl.LOCK_EX)
         make_build()   # whatever state the tree was in: built and configured
 
     def tearDown(self):
